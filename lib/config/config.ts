@@ -1,0 +1,226 @@
+/**
+ * Instance configuration from command-line flags and environment
+ * variables (flags win), checked once at start with messages that say what
+ * is wrong and how to fix it.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+
+/** A checked configuration. */
+export interface Config {
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** Interface to listen on. */
+  hostname: string;
+  /** Folder holding the whole instance, or `:memory:` for a throwaway one. */
+  dataDir: string;
+  /** Peer instances to replicate with, as origins. */
+  peers: string[];
+  /** Instance name shown on pages. */
+  name: string;
+  /** Public origin, when set; otherwise derived from the listening address. */
+  origin?: string;
+  /** Development mode: live reload, unminified islands, no caching. */
+  dev: boolean;
+}
+
+/** Error thrown for a configuration the instance cannot start with. */
+export class ConfigError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** What `--help` prints. */
+export const USAGE = `Usage: deno task start [options]
+
+Options (each also read from the environment variable shown):
+  --port <n>        PORT           TCP port, 0 for any free one (default 8000)
+  --hostname <h>    KITH_HOSTNAME  interface to listen on (default 0.0.0.0)
+  --data <dir>      KITH_DATA      data folder, or :memory: (default ./data)
+  --peers <urls>    KITH_PEERS     comma-separated peer origins (default none)
+  --name <text>     KITH_NAME      instance name (default "Kith")
+  --origin <url>    KITH_ORIGIN    public origin, e.g. https://kith.example
+  --dev             KITH_DEV=1     development mode
+  --help                           show this help
+`;
+
+const MAX_NAME_LENGTH = 64;
+
+/**
+ * Reads flags from `args` and variables from `env` into a checked
+ * configuration. Touches no files; see {@linkcode prepareDataDir}.
+ *
+ * @throws {ConfigError} For an unknown flag or any value out of range, e.g.
+ * `Cannot start: PORT "abc" is not a port number; use an integer from 0 to 65535`.
+ *
+ * @example
+ * ```ts
+ * const config = parseConfig(["--port", "8080"], { KITH_NAME: "Home" });
+ * ```
+ */
+export function parseConfig(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Config {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: "string" },
+        hostname: { type: "string" },
+        data: { type: "string" },
+        peers: { type: "string" },
+        name: { type: "string" },
+        origin: { type: "string" },
+        dev: { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    }).values;
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot start: ${(error as Error).message}\n\n${USAGE}`,
+    );
+  }
+  const pick = (
+    flag: string,
+    variable: string,
+  ): [string | undefined, string] => {
+    const fromFlag = values[flag];
+    if (typeof fromFlag === "string") return [fromFlag, `--${flag}`];
+    return [env[variable], variable];
+  };
+  const [port, portSource] = pick("port", "PORT");
+  const [hostname, hostnameSource] = pick("hostname", "KITH_HOSTNAME");
+  const [data, dataSource] = pick("data", "KITH_DATA");
+  const [peers, peersSource] = pick("peers", "KITH_PEERS");
+  const [name, nameSource] = pick("name", "KITH_NAME");
+  const [origin, originSource] = pick("origin", "KITH_ORIGIN");
+  return {
+    port: parsePort(port, portSource),
+    hostname: parseHostname(hostname, hostnameSource),
+    dataDir: parseDataDir(data, dataSource),
+    peers: parsePeers(peers, peersSource),
+    name: parseName(name, nameSource),
+    origin: origin === undefined || origin === ""
+      ? undefined
+      : parseOrigin(origin, originSource),
+    dev: values.dev === true || ["1", "true"].includes(env.KITH_DEV ?? ""),
+  };
+}
+
+function parsePort(value: string | undefined, source: string): number {
+  if (value === undefined || value === "") return 8000;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new ConfigError(
+      `Cannot start: ${source} "${value}" is not a port number; use an integer from 0 to 65535`,
+    );
+  }
+  return port;
+}
+
+function parseHostname(value: string | undefined, source: string): string {
+  if (value === undefined || value === "") return "0.0.0.0";
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(value)) {
+    throw new ConfigError(
+      `Cannot start: ${source} "${value}" is not a hostname or IP address`,
+    );
+  }
+  return value;
+}
+
+function parseDataDir(value: string | undefined, source: string): string {
+  if (value === undefined) return "./data";
+  if (value.trim() === "") {
+    throw new ConfigError(
+      `Cannot start: ${source} is empty; give a folder path or :memory:`,
+    );
+  }
+  return value;
+}
+
+function parsePeers(value: string | undefined, source: string): string[] {
+  if (value === undefined || value.trim() === "") return [];
+  const peers = new Set<string>();
+  for (const item of value.split(/[\s,]+/).filter(Boolean)) {
+    peers.add(parseOrigin(item, `${source} entry`));
+  }
+  return [...peers];
+}
+
+function parseName(value: string | undefined, source: string): string {
+  if (value === undefined) return "Kith";
+  const name = value.trim();
+  if (
+    name === "" || [...name].length > MAX_NAME_LENGTH || /\p{Cc}/u.test(name)
+  ) {
+    throw new ConfigError(
+      `Cannot start: ${source} must be 1 to ${MAX_NAME_LENGTH} characters without control characters`,
+    );
+  }
+  return name;
+}
+
+function parseOrigin(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      `Cannot start: ${source} "${value}" is not a URL; write it like https://kith.example`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(
+      `Cannot start: ${source} "${value}" must use http or https`,
+    );
+  }
+  if (
+    (url.pathname !== "/" && url.pathname !== "") || url.search || url.hash ||
+    url.username || url.password
+  ) {
+    throw new ConfigError(
+      `Cannot start: ${source} "${value}" must be an origin only (scheme, host, port), like ${url.origin}`,
+    );
+  }
+  return url.origin;
+}
+
+/** Whether the arguments ask for help rather than a start. */
+export function wantsHelp(args: string[]): boolean {
+  return args.includes("--help") || args.includes("-h");
+}
+
+/**
+ * Creates the data folder if needed and proves it is writable by writing
+ * and removing a probe file. `:memory:` needs no folder.
+ *
+ * @throws {ConfigError} When the folder cannot be created or written, e.g.
+ * `Cannot start: data folder "/srv/kith" is not writable (Permission denied)`.
+ *
+ * @example
+ * ```ts
+ * await prepareDataDir("./data");
+ * ```
+ */
+export async function prepareDataDir(dataDir: string): Promise<void> {
+  if (dataDir === ":memory:") return;
+  try {
+    await Deno.mkdir(dataDir, { recursive: true });
+    const probe = `${dataDir}/.kith-write-probe-${crypto.randomUUID()}`;
+    await Deno.writeTextFile(probe, "ok");
+    await Deno.remove(probe);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/:.*$/s, "");
+    throw new ConfigError(
+      `Cannot start: data folder "${dataDir}" is not writable (${reason}); set KITH_DATA or --data to a folder this user can write`,
+    );
+  }
+}

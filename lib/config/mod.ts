@@ -1,0 +1,20 @@
+/**
+ * Instance configuration: flags and environment, validated at start.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig, prepareDataDir } from "./lib/config/mod.ts";
+ * const config = parseConfig(Deno.args, Deno.env.toObject());
+ * await prepareDataDir(config.dataDir);
+ * ```
+ *
+ * @module
+ */
+export {
+  type Config,
+  ConfigError,
+  parseConfig,
+  prepareDataDir,
+  USAGE,
+  wantsHelp,
+} from "./config.ts";

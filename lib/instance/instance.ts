@@ -1,0 +1,148 @@
+/**
+ * One running Kith instance: Deno KV in the data folder, the web app, and
+ * the HTTP server, started and stopped together.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Config, ConfigError, prepareDataDir } from "../config/mod.ts";
+import { createWebApp, type WebApp } from "../web/mod.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+
+/** The Kith version, from deno.json. */
+export const VERSION: string = denoJson.version;
+
+/** Facts about the instance that every request can read as `ctx.state.instance`. */
+export interface InstanceInfo {
+  name: string;
+  /** Public origin, e.g. `https://kith.example`. */
+  origin: string;
+  version: string;
+  /** When this process started (ms since the epoch). */
+  startedAt: number;
+  /** When this instance's data folder was first used (ms since the epoch). */
+  createdAt: number;
+  kv: Deno.Kv;
+  config: Config;
+}
+
+/** Per-request state of Kith's routes. */
+export interface AppState {
+  instance: InstanceInfo;
+}
+
+/** A started instance. */
+export interface Instance {
+  info: InstanceInfo;
+  app: WebApp;
+  /** Where the server listens, e.g. `http://127.0.0.1:8000`. */
+  url: string;
+  /** Stops accepting requests, waits for the ones in flight, closes KV. */
+  close(): Promise<void>;
+}
+
+const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * Opens KV, builds the app and starts serving.
+ *
+ * @throws {ConfigError} When the data folder is not writable or the port
+ * is taken, e.g. `Cannot start: port 8000 on 0.0.0.0 is already in use`.
+ *
+ * @example
+ * ```ts
+ * const instance = await startInstance(parseConfig([], Deno.env.toObject()));
+ * console.log(instance.url);
+ * await instance.close();
+ * ```
+ */
+export async function startInstance(
+  config: Config,
+  options: { now?: () => number } = {},
+): Promise<Instance> {
+  const now = options.now ?? Date.now;
+  await prepareDataDir(config.dataDir);
+  const kv = await Deno.openKv(
+    config.dataDir === ":memory:"
+      ? ":memory:"
+      : join(config.dataDir, "kith.kv"),
+  );
+  try {
+    const createdAt = await recordFirstStart(kv, now());
+    const info: InstanceInfo = {
+      name: config.name,
+      origin: config.origin ?? "",
+      version: VERSION,
+      startedAt: now(),
+      createdAt,
+      kv,
+      config,
+    };
+    const app = await createWebApp<AppState>({
+      root: PROJECT_ROOT,
+      dev: config.dev,
+      state: () => ({ instance: info }),
+    });
+    const server = serve(config, app);
+    const address = server.addr as Deno.NetAddr;
+    const host = address.hostname === "0.0.0.0"
+      ? "localhost"
+      : address.hostname;
+    const url = `http://${
+      host.includes(":") ? `[${host}]` : host
+    }:${address.port}`;
+    info.origin ||= url;
+    let closing: Promise<void> | undefined;
+    return {
+      info,
+      app,
+      url,
+      close: () =>
+        closing ??= (async () => {
+          await server.shutdown();
+          kv.close();
+        })(),
+    };
+  } catch (error) {
+    kv.close();
+    throw error;
+  }
+}
+
+function serve(config: Config, app: WebApp): Deno.HttpServer {
+  try {
+    return Deno.serve(
+      { port: config.port, hostname: config.hostname, onListen() {} },
+      app.fetch,
+    );
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new ConfigError(
+        `Cannot start: port ${config.port} on ${config.hostname} is already in use; choose another with PORT or --port`,
+      );
+    }
+    if (
+      error instanceof Deno.errors.AddrNotAvailable ||
+      error instanceof Deno.errors.PermissionDenied
+    ) {
+      throw new ConfigError(
+        `Cannot start: cannot listen on ${config.hostname}:${config.port} (${
+          (error as Error).message
+        })`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Stores when the data folder was first used, once, and returns it. */
+async function recordFirstStart(kv: Deno.Kv, now: number): Promise<number> {
+  const key = ["instance", "createdAt"];
+  const result = await kv.atomic().check({ key, versionstamp: null }).set(
+    key,
+    now,
+  ).commit();
+  if (result.ok) return now;
+  return (await kv.get<number>(key)).value ?? now;
+}

@@ -1,0 +1,37 @@
+import { asset, type LayoutProps } from "../lib/web/mod.ts";
+import type { AppState } from "../lib/instance/mod.ts";
+
+export default function App(
+  { Component, state }: LayoutProps<unknown, AppState>,
+) {
+  const { name, version } = state.instance;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{name}</title>
+        <link rel="icon" type="image/svg+xml" href={asset("/favicon.svg")} />
+        <link rel="stylesheet" href={asset("/styles.css")} />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="site-header">
+          <a class="brand" href="/">{name}</a>
+          <nav aria-label="Main">
+            <a href="/">Home</a>
+          </nav>
+        </header>
+        <main id="main" class="site-main">
+          <Component />
+        </main>
+        <footer class="site-footer">
+          <p>
+            Kith {version} · <a href="/healthz">Instance status</a>
+          </p>
+        </footer>
+      </body>
+    </html>
+  );
+}

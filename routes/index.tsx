@@ -1,0 +1,39 @@
+import { EmptyState } from "../components/empty_state.tsx";
+import { CopyButton } from "../islands/copy_button.tsx";
+import type { PageProps } from "../lib/web/mod.ts";
+import type { AppState } from "../lib/instance/mod.ts";
+
+export default function Home({ state }: PageProps<unknown, AppState>) {
+  const { name, origin } = state.instance;
+  return (
+    <>
+      <section class="intro" aria-labelledby="instance-name">
+        <h1 id="instance-name">{name}</h1>
+        <p>
+          A Kith instance: posts here are signed by their authors and shared
+          with peer instances.
+        </p>
+        <div class="share">
+          <label for="instance-address">Address for peers</label>
+          <div class="share-row">
+            <input id="instance-address" type="text" readOnly value={origin} />
+            <CopyButton text={origin} label="Copy address" />
+          </div>
+        </div>
+      </section>
+      <section class="timeline" aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Timeline</h2>
+        <EmptyState title="No posts yet">
+          <p>
+            This instance is new. Posts written here, and posts of the people
+            its members follow on other instances, will appear in this timeline.
+          </p>
+          <p>
+            To connect with another instance, give it the address above, or
+            start this one with <code>KITH_PEERS</code> naming its peers.
+          </p>
+        </EmptyState>
+      </section>
+    </>
+  );
+}
