@@ -84,8 +84,9 @@ export function parseConfig(
       },
     }).values;
   } catch (error) {
+    const reason = (error as Error).message.split(". ")[0];
     throw new ConfigError(
-      `Cannot start: ${(error as Error).message}\n\n${USAGE}`,
+      `Cannot start: ${reason}; run with --help to see the options`,
     );
   }
   const pick = (

@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import { ConfigError, parseConfig, prepareDataDir } from "./mod.ts";
+
+function rejects(args: string[], env: Record<string, string>, message: string) {
+  assert.throws(() => parseConfig(args, env), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.message, message);
+    return true;
+  });
+}
+
+Deno.test("parseConfig has working defaults", () => {
+  assert.deepEqual(parseConfig([], {}), {
+    port: 8000,
+    hostname: "0.0.0.0",
+    dataDir: "./data",
+    peers: [],
+    name: "Kith",
+    origin: undefined,
+    dev: false,
+  });
+});
+
+Deno.test("parseConfig reads the environment, and flags win over it", () => {
+  const env = {
+    PORT: "9000",
+    KITH_DATA: "/srv/kith",
+    KITH_PEERS: "https://a.example, http://b.example:8080/",
+    KITH_NAME: "  Garden  ",
+    KITH_ORIGIN: "https://kith.example/",
+    KITH_HOSTNAME: "127.0.0.1",
+    KITH_DEV: "1",
+  };
+  const fromEnv = parseConfig([], env);
+  assert.deepEqual(fromEnv, {
+    port: 9000,
+    hostname: "127.0.0.1",
+    dataDir: "/srv/kith",
+    peers: ["https://a.example", "http://b.example:8080"],
+    name: "Garden",
+    origin: "https://kith.example",
+    dev: true,
+  });
+  const fromFlags = parseConfig([
+    "--port",
+    "0",
+    "--name",
+    "Flag",
+    "--peers",
+    "https://c.example",
+    "--data",
+    ":memory:",
+  ], env);
+  assert.equal(fromFlags.port, 0);
+  assert.equal(fromFlags.name, "Flag");
+  assert.deepEqual(fromFlags.peers, ["https://c.example"]);
+  assert.equal(fromFlags.dataDir, ":memory:");
+});
+
+Deno.test("parseConfig rejects bad values with messages that say how to fix them", () => {
+  rejects(
+    [],
+    { PORT: "abc" },
+    'Cannot start: PORT "abc" is not a port number; use an integer from 0 to 65535',
+  );
+  rejects(
+    ["--port", "70000"],
+    {},
+    'Cannot start: --port "70000" is not a port number; use an integer from 0 to 65535',
+  );
+  rejects(
+    [],
+    { PORT: "-1" },
+    'Cannot start: PORT "-1" is not a port number; use an integer from 0 to 65535',
+  );
+  rejects(
+    [],
+    { KITH_PEERS: "https://ok.example,ftp://x.example" },
+    'Cannot start: KITH_PEERS entry "ftp://x.example" must use http or https',
+  );
+  rejects(
+    [],
+    { KITH_PEERS: "not a url" },
+    'Cannot start: KITH_PEERS entry "not" is not a URL; write it like https://kith.example',
+  );
+  rejects(
+    [],
+    { KITH_ORIGIN: "https://kith.example/path" },
+    'Cannot start: KITH_ORIGIN "https://kith.example/path" must be an origin only (scheme, host, port), like https://kith.example',
+  );
+  rejects(
+    [],
+    { KITH_NAME: "   " },
+    "Cannot start: KITH_NAME must be 1 to 64 characters without control characters",
+  );
+  rejects(
+    [],
+    { KITH_NAME: "x".repeat(65) },
+    "Cannot start: KITH_NAME must be 1 to 64 characters without control characters",
+  );
+  rejects(
+    [],
+    { KITH_NAME: "bell\u0007" },
+    "Cannot start: KITH_NAME must be 1 to 64 characters without control characters",
+  );
+  rejects(
+    [],
+    { KITH_DATA: " " },
+    "Cannot start: KITH_DATA is empty; give a folder path or :memory:",
+  );
+  rejects(
+    [],
+    { KITH_HOSTNAME: "bad host" },
+    'Cannot start: KITH_HOSTNAME "bad host" is not a hostname or IP address',
+  );
+  rejects(
+    ["--nope"],
+    {},
+    "Cannot start: Unknown option '--nope'; run with --help to see the options",
+  );
+  rejects(
+    ["--port"],
+    {},
+    "Cannot start: Option '--port <value>' argument missing; run with --help to see the options",
+  );
+});
+
+Deno.test("prepareDataDir creates the folder and refuses one it cannot write", async () => {
+  const root = await Deno.makeTempDir({ prefix: "kith_config_" });
+  try {
+    await prepareDataDir(`${root}/nested/data`);
+    assert.ok((await Deno.stat(`${root}/nested/data`)).isDirectory);
+    assert.deepEqual(
+      [...Deno.readDirSync(`${root}/nested/data`)],
+      [],
+      "the probe file is removed",
+    );
+    await Deno.writeTextFile(`${root}/file`, "not a folder");
+    await assert.rejects(
+      prepareDataDir(`${root}/file/data`),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(
+          error.message,
+          /^Cannot start: data folder ".*\/file\/data" is not writable \(.+\); set KITH_DATA or --data to a folder this user can write$/,
+        );
+        return true;
+      },
+    );
+    await prepareDataDir(":memory:");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
