@@ -1,0 +1,44 @@
+/**
+ * Second baseline for the framework-overhead benchmark: a bare Deno.serve
+ * that renders the home page's own components (`_app` around `index`)
+ * with preact-render-to-string on every request, with none of lib/web
+ * (no routing, middleware, islands payload, CSP nonce or secure headers).
+ * Arguments: port, origin shown on the page.
+ *
+ * @module
+ */
+import { h } from "preact";
+import { renderToString } from "preact-render-to-string";
+import App from "../../routes/_app.tsx";
+import Home from "../../routes/index.tsx";
+import { VERSION } from "../../lib/instance/mod.ts";
+
+const [port, origin] = Deno.args;
+const state = {
+  instance: {
+    name: "Kith",
+    origin,
+    version: VERSION,
+    startedAt: 0,
+    createdAt: 0,
+  },
+};
+Deno.serve(
+  { hostname: "127.0.0.1", port: Number(port), onListen() {} },
+  (req) => {
+    const props = {
+      data: undefined,
+      url: new URL(req.url),
+      params: {},
+      state,
+      route: "/",
+    };
+    // deno-lint-ignore no-explicit-any
+    const html = renderToString(
+      h(App as any, { ...props, Component: () => h(Home as any, props) }),
+    );
+    return new Response(`<!DOCTYPE html>${html}`, {
+      headers: { "Content-Type": "text/html; charset=utf-8" },
+    });
+  },
+);

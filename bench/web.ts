@@ -1,0 +1,204 @@
+/**
+ * Foundation benchmarks (issue 2): framework overhead against bare
+ * Deno.serve, island JavaScript size, and cold start. Run by bench/run.ts.
+ *
+ * @module
+ */
+import { parseConfig } from "../lib/config/mod.ts";
+import { startInstance } from "../lib/instance/mod.ts";
+import { freePort, median, spawnDeno, stop, waitFor200 } from "./_process.ts";
+
+/** Requests/s of one wrk run against `url`. */
+async function wrk(
+  url: string,
+  seconds: number,
+  connections: number,
+): Promise<number> {
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command("wrk", {
+      args: ["-t1", `-c${connections}`, `-d${seconds}s`, url],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch {
+    throw new Error("wrk is missing: apt-get install -y wrk");
+  }
+  const text = new TextDecoder().decode(output.stdout);
+  const match = /Requests\/sec:\s+([\d.]+)/.exec(text);
+  if (!match || /Non-2xx/.test(text)) throw new Error(`wrk failed:\n${text}`);
+  return Number(match[1]);
+}
+
+/** Result of {@linkcode measureOverhead}. */
+export interface OverheadResult {
+  kithRate: number;
+  /** Bare Deno.serve returning the same HTML as a constant string. */
+  bareRate: number;
+  /** Bare Deno.serve rendering the same components per request. */
+  renderRate: number;
+  kithRates: number[];
+  bareRates: number[];
+  renderRates: number[];
+  htmlBytes: number;
+}
+
+/**
+ * Serves the home page through lib/web (a real instance in its own
+ * process) and the same HTML from a bare Deno.serve (another process), then
+ * loads each with the same wrk settings, alternating rounds.
+ */
+export async function measureOverhead(
+  options: { seconds: number; connections: number; rounds: number },
+): Promise<OverheadResult> {
+  const kithPort = freePort();
+  const kith = spawnDeno([
+    "main.ts",
+    "--port",
+    String(kithPort),
+    "--hostname",
+    "127.0.0.1",
+    "--data",
+    ":memory:",
+  ]);
+  const kithUrl = `http://127.0.0.1:${kithPort}/`;
+  const htmlFile = await Deno.makeTempFile({ suffix: ".html" });
+  let bare: Deno.ChildProcess | undefined;
+  let render: Deno.ChildProcess | undefined;
+  try {
+    await waitFor200(kithUrl);
+    const html = await (await fetch(kithUrl)).text();
+    await Deno.writeTextFile(htmlFile, html);
+    const barePort = freePort();
+    bare = spawnDeno(["bench/servers/bare.ts", htmlFile, String(barePort)]);
+    const bareUrl = `http://127.0.0.1:${barePort}/`;
+    await waitFor200(bareUrl);
+    await wrk(kithUrl, 2, options.connections);
+    await wrk(bareUrl, 2, options.connections);
+    const kithRates: number[] = [];
+    const bareRates: number[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      bareRates.push(await wrk(bareUrl, options.seconds, options.connections));
+      kithRates.push(await wrk(kithUrl, options.seconds, options.connections));
+    }
+    const kithRate = median(kithRates);
+    const bareRate = median(bareRates);
+    return {
+      kithRate,
+      bareRate,
+      ratio: kithRate / bareRate,
+      kithRates,
+      bareRates,
+      htmlBytes: html.length,
+    };
+  } finally {
+    await stop(kith);
+    if (bare) await stop(bare);
+    await Deno.remove(htmlFile);
+  }
+}
+
+/** Result of {@linkcode measureIslandJs}. */
+export interface IslandJsResult {
+  files: { url: string; bytes: number; gzipBytes: number }[];
+  totalBytes: number;
+  totalGzipBytes: number;
+}
+
+/**
+ * Sums the JavaScript a browser loads for the home page (one small
+ * island): the inline boot module plus every file it imports, followed
+ * transitively, each gzipped on its own as a server would send it.
+ */
+export async function measureIslandJs(): Promise<IslandJsResult> {
+  const instance = await startInstance(
+    parseConfig([
+      "--port",
+      "0",
+      "--hostname",
+      "127.0.0.1",
+      "--data",
+      ":memory:",
+    ], {}),
+  );
+  try {
+    const html = await (await fetch(`${instance.url}/`)).text();
+    const inline = /<script type="module" nonce="[^"]+">(.*?)<\/script>/.exec(
+      html,
+    )?.[1];
+    if (!inline) throw new Error("the home page has no island script");
+    const files: IslandJsResult["files"] = [{
+      url: "(inline boot module)",
+      ...await sizes(inline),
+    }];
+    const seen = new Set<string>();
+    const queue = importsOf(inline, `${instance.url}/`);
+    while (queue.length > 0) {
+      const url = queue.shift()!;
+      if (seen.has(url)) continue;
+      seen.add(url);
+      const text = await (await fetch(url)).text();
+      files.push({ url: new URL(url).pathname, ...await sizes(text) });
+      queue.push(...importsOf(text, url));
+    }
+    return {
+      files,
+      totalBytes: files.reduce((sum, file) => sum + file.bytes, 0),
+      totalGzipBytes: files.reduce((sum, file) => sum + file.gzipBytes, 0),
+    };
+  } finally {
+    await instance.close();
+  }
+}
+
+function importsOf(code: string, base: string): string[] {
+  return [...code.matchAll(/(?:from|import)\s*"([^"]+\.js)"/g)].map((match) =>
+    new URL(match[1], base).href
+  );
+}
+
+async function sizes(
+  text: string,
+): Promise<{ bytes: number; gzipBytes: number }> {
+  const bytes = new TextEncoder().encode(text);
+  const gzipped = await new Response(
+    new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip")),
+  ).arrayBuffer();
+  return { bytes: bytes.length, gzipBytes: gzipped.byteLength };
+}
+
+/** Result of {@linkcode measureColdStart}. */
+export interface ColdStartResult {
+  medianMs: number;
+  samplesMs: number[];
+}
+
+/**
+ * Spawns `deno run main.ts` on an empty data folder `runs` times and
+ * measures from spawn to the first 200 on `/`.
+ */
+export async function measureColdStart(runs: number): Promise<ColdStartResult> {
+  const samplesMs: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const dataDir = await Deno.makeTempDir({ prefix: "kith_cold_" });
+    const port = freePort();
+    const started = performance.now();
+    const child = spawnDeno([
+      "main.ts",
+      "--port",
+      String(port),
+      "--hostname",
+      "127.0.0.1",
+      "--data",
+      dataDir,
+    ]);
+    try {
+      await waitFor200(`http://127.0.0.1:${port}/`);
+      samplesMs.push(performance.now() - started);
+    } finally {
+      await stop(child);
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  }
+  return { medianMs: median(samplesMs), samplesMs };
+}
