@@ -63,37 +63,49 @@ export async function measureOverhead(
   ]);
   const kithUrl = `http://127.0.0.1:${kithPort}/`;
   const htmlFile = await Deno.makeTempFile({ suffix: ".html" });
-  let bare: Deno.ChildProcess | undefined;
-  let render: Deno.ChildProcess | undefined;
+  const baselines: Deno.ChildProcess[] = [];
   try {
     await waitFor200(kithUrl);
     const html = await (await fetch(kithUrl)).text();
     await Deno.writeTextFile(htmlFile, html);
     const barePort = freePort();
-    bare = spawnDeno(["bench/servers/bare.ts", htmlFile, String(barePort)]);
+    baselines.push(
+      spawnDeno(["bench/servers/bare.ts", htmlFile, String(barePort)]),
+    );
+    const renderPort = freePort();
+    baselines.push(spawnDeno([
+      "bench/servers/bare_render.ts",
+      String(renderPort),
+      `http://127.0.0.1:${kithPort}`,
+    ]));
     const bareUrl = `http://127.0.0.1:${barePort}/`;
+    const renderUrl = `http://127.0.0.1:${renderPort}/`;
     await waitFor200(bareUrl);
-    await wrk(kithUrl, 2, options.connections);
-    await wrk(bareUrl, 2, options.connections);
+    await waitFor200(renderUrl);
+    for (const url of [kithUrl, bareUrl, renderUrl]) {
+      await wrk(url, 2, options.connections);
+    }
     const kithRates: number[] = [];
     const bareRates: number[] = [];
+    const renderRates: number[] = [];
     for (let round = 0; round < options.rounds; round++) {
-      bareRates.push(await wrk(bareUrl, options.seconds, options.connections));
-      kithRates.push(await wrk(kithUrl, options.seconds, options.connections));
+      const { seconds, connections } = options;
+      bareRates.push(await wrk(bareUrl, seconds, connections));
+      renderRates.push(await wrk(renderUrl, seconds, connections));
+      kithRates.push(await wrk(kithUrl, seconds, connections));
     }
-    const kithRate = median(kithRates);
-    const bareRate = median(bareRates);
     return {
-      kithRate,
-      bareRate,
-      ratio: kithRate / bareRate,
+      kithRate: median(kithRates),
+      bareRate: median(bareRates),
+      renderRate: median(renderRates),
       kithRates,
       bareRates,
+      renderRates,
       htmlBytes: html.length,
     };
   } finally {
     await stop(kith);
-    if (bare) await stop(bare);
+    for (const baseline of baselines) await stop(baseline);
     await Deno.remove(htmlFile);
   }
 }
