@@ -15,7 +15,8 @@ import { streamSSE } from "hono/streaming";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prefersJson } from "./_internal.ts";
-import { BUNDLE_PREFIX, bundleIslands, type IslandBuild } from "./bundle.ts";
+import { BUNDLE_PREFIX, type IslandBuild } from "./bundle.ts";
+import { loadIslandBuild } from "./build_snapshot.ts";
 import {
   type FileRoute,
   loadRouteTable,
@@ -66,9 +67,10 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const METHODS: Method[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
 
 /**
- * Loads routes and islands under `options.root` and returns the app. In
- * production the island bundle is built before this resolves, so a broken
- * island fails the start rather than the first page view.
+ * Loads routes and islands under `options.root` and returns the app. The
+ * island bundle is ready before this resolves (in production from the
+ * `_kith/` snapshot that `deno task build` writes, when it matches the
+ * sources), so a broken island fails the start, not the first page view.
  *
  * @throws {RoutePatternError} For route files that cannot be served.
  * @throws {BundleError} When islands do not bundle.
@@ -92,8 +94,9 @@ export async function createWebApp<State = Record<string, unknown>>(
     indexStaticFiles(join(root, "static")),
   ]);
   let building: Promise<IslandBuild> | undefined;
-  const build = () => building ??= bundleIslands(islands.files, { dev });
-  if (!dev && islands.files.length > 0) await build();
+  const build = () =>
+    building ??= loadIslandBuild(islands.files, { root, dev });
+  if (islands.files.length > 0) await build();
 
   const hono = new Hono();
   const devToken = crypto.randomUUID();

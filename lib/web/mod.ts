@@ -16,6 +16,7 @@ export { createWebApp, type WebApp, type WebAppOptions } from "./app.ts";
 export { HttpError } from "./http_error.ts";
 export { asset, Head } from "./islands.ts";
 export { BundleError } from "./bundle.ts";
+export { buildApp } from "./build_snapshot.ts";
 export { RoutePatternError } from "./route_pattern.ts";
 export { SerializeError } from "./serialize.ts";
 export type {
