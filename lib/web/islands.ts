@@ -13,12 +13,10 @@ import { pathToFileURL } from "node:url";
 import {
   type ComponentChildren,
   type ComponentType,
-  createContext,
   h,
   options,
   type VNode,
 } from "preact";
-import { useContext } from "preact/hooks";
 
 /** One island component: an export of a file in islands/. */
 export interface Island {
@@ -108,8 +106,10 @@ export async function loadIslands(islandsDir: string): Promise<IslandRegistry> {
 
 let current: RenderState | null = null;
 let creatingInner = false;
-const InsideIsland = createContext(false);
+/** How many island markers enclose the vnode being rendered. */
+let islandDepth = 0;
 const wrappers = new WeakMap<Island, ComponentType<Record<string, unknown>>>();
+const markers = new WeakSet<object>();
 
 /**
  * Runs a synchronous render with `state` collecting islands and head
@@ -122,12 +122,13 @@ const wrappers = new WeakMap<Island, ComponentType<Record<string, unknown>>>();
  * ```
  */
 export function withRenderState<T>(state: RenderState, render: () => T): T {
-  const previous = current;
+  const previous = [current, islandDepth] as const;
   current = state;
+  islandDepth = 0;
   try {
     return render();
   } finally {
-    current = previous;
+    [current, islandDepth] = previous;
   }
 }
 
@@ -135,7 +136,6 @@ function wrapperFor(island: Island): ComponentType<Record<string, unknown>> {
   let wrapper = wrappers.get(island);
   if (wrapper) return wrapper;
   wrapper = function IslandMarker(props: Record<string, unknown>) {
-    const inside = useContext(InsideIsland);
     creatingInner = true;
     let inner: VNode;
     try {
@@ -143,27 +143,36 @@ function wrapperFor(island: Island): ComponentType<Record<string, unknown>> {
     } finally {
       creatingInner = false;
     }
-    if (inside || current === null) return inner;
+    // The diff hook below has already counted this marker itself.
+    if (islandDepth > 1 || current === null) return inner;
     const index = current.islands.push({ island, props }) - 1;
-    return h(
-      InsideIsland.Provider,
-      { value: true },
-      h("kith-island", { "data-island": String(index) }, inner),
-    );
+    return h("kith-island", { "data-island": String(index) }, inner);
   };
   wrappers.set(island, wrapper);
+  markers.add(wrapper);
   return wrapper;
 }
 
-const previousVNodeHook = options.vnode;
-options.vnode = (vnode: VNode) => {
+// Preact's option hooks; `__b` is the stable mangled name of `_diff`, which
+// preact-render-to-string calls before a vnode's subtree and `diffed` after.
+const hooks = options as typeof options & { __b?: (vnode: VNode) => void };
+const previousVNode = hooks.vnode;
+hooks.vnode = (vnode: VNode) => {
   if (current !== null && !creatingInner && typeof vnode.type === "function") {
     const island = current.registry.byComponent.get(vnode.type);
-    if (island) {
-      (vnode as { type: unknown }).type = wrapperFor(island);
-    }
+    if (island) (vnode as { type: unknown }).type = wrapperFor(island);
   }
-  previousVNodeHook?.(vnode);
+  previousVNode?.(vnode);
+};
+const previousDiff = hooks.__b;
+hooks.__b = (vnode: VNode) => {
+  if (current !== null && markers.has(vnode.type as object)) islandDepth++;
+  previousDiff?.(vnode);
+};
+const previousDiffed = hooks.diffed;
+hooks.diffed = (vnode: VNode) => {
+  if (current !== null && markers.has(vnode.type as object)) islandDepth--;
+  previousDiffed?.(vnode);
 };
 
 /**

@@ -104,30 +104,39 @@ function islandScripts(
     }
     throw error;
   }
-  const imports: string[] = [];
-  const components: string[] = [];
-  const files = [...new Set(state.islands.map(({ island }) => island.file))];
-  for (const [i, file] of files.entries()) {
-    imports.push(
-      `import*as i${i} from${JSON.stringify(build.entryUrls.get(file))};`,
-    );
-  }
-  for (
-    const { island } of new Map(
-      state.islands.map((entry) => [entry.island.id, entry]),
-    ).values()
-  ) {
-    const i = files.indexOf(island.file);
-    components.push(
-      `${JSON.stringify(island.id)}:i${i}[${
-        JSON.stringify(island.exportName)
-      }]`,
-    );
-  }
   return `<script type="application/json" id="${PAYLOAD_ID}">${payload}</script>` +
-    `<script type="module" nonce="${nonce}">import{boot}from${
-      JSON.stringify(build.bootUrl)
-    };${imports.join("")}boot({${components.join(",")}});</script>`;
+    `<script type="module" nonce="${nonce}">${
+      bootModule(state, build)
+    }</script>`;
+}
+
+const bootModules = new WeakMap<IslandBuild, Map<string, string>>();
+
+/** The inline module that imports the islands a page used; cached per set. */
+function bootModule(state: RenderState, build: IslandBuild): string {
+  const ids = [...new Set(state.islands.map(({ island }) => island.id))];
+  let cache = bootModules.get(build);
+  if (!cache) bootModules.set(build, cache = new Map());
+  const key = ids.join(" ");
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const islands = ids.map((id) =>
+    state.islands.find((entry) => entry.island.id === id)!.island
+  );
+  const files = [...new Set(islands.map((island) => island.file))];
+  const imports = files.map((file, i) =>
+    `import*as i${i} from${JSON.stringify(build.entryUrls.get(file))};`
+  );
+  const components = islands.map((island) =>
+    `${JSON.stringify(island.id)}:i${files.indexOf(island.file)}[${
+      JSON.stringify(island.exportName)
+    }]`
+  );
+  const module = `import{boot}from${JSON.stringify(build.bootUrl)};${
+    imports.join("")
+  }boot({${components.join(",")}});`;
+  cache.set(key, module);
+  return module;
 }
 
 function insertBefore(html: string, marker: string, insert: string): string {

@@ -80,6 +80,24 @@ export function serialize(
   );
 }
 
+/** Sets an own property; `"__proto__"` stays a key instead of a prototype. */
+function setOwn(
+  target: Record<string, unknown>,
+  key: string,
+  value: unknown,
+): void {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    target[key] = value;
+  }
+}
+
 function encodePrimitive(item: unknown, path: string): Slot {
   switch (typeof item) {
     case "string":
@@ -145,14 +163,13 @@ function encodeObject(
     );
   }
   const slot: Record<string, number> = {};
-  for (const [key, entry] of Object.entries(item)) {
-    // defineProperty keeps a "__proto__" key an ordinary property.
-    Object.defineProperty(slot, key, {
-      value: encode(entry, `${path}.${key}`),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+  for (const key in item) {
+    if (!Object.hasOwn(item, key)) continue;
+    setOwn(
+      slot,
+      key,
+      encode((item as Record<string, unknown>)[key], `${path}.${key}`),
+    );
   }
   return slot;
 }
@@ -225,12 +242,7 @@ export function deserialize(text: string): unknown {
     const object: Record<string, unknown> = {};
     values.set(i, object);
     for (const [key, element] of Object.entries(slot)) {
-      Object.defineProperty(object, key, {
-        value: decode(element),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setOwn(object, key, decode(element));
     }
     return object;
   };
