@@ -35,10 +35,13 @@ export interface OverheadResult {
   kithRate: number;
   /** Bare Deno.serve returning the same HTML as a constant string. */
   bareRate: number;
+  /** The same, also sending the page's response headers. */
+  headersRate: number;
   /** Bare Deno.serve rendering the same components per request. */
   renderRate: number;
   kithRates: number[];
   bareRates: number[];
+  headersRates: number[];
   renderRates: number[];
   htmlBytes: number;
 }
@@ -63,11 +66,29 @@ export async function measureOverhead(
   ]);
   const kithUrl = `http://127.0.0.1:${kithPort}/`;
   const htmlFile = await Deno.makeTempFile({ suffix: ".html" });
+  const headersFile = await Deno.makeTempFile({ suffix: ".json" });
   const baselines: Deno.ChildProcess[] = [];
   try {
     await waitFor200(kithUrl);
-    const html = await (await fetch(kithUrl)).text();
+    const page = await fetch(kithUrl);
+    const html = await page.text();
     await Deno.writeTextFile(htmlFile, html);
+    const headers = Object.fromEntries(
+      [...page.headers].filter(([name]) =>
+        !["date", "content-length"].includes(name)
+      ),
+    );
+    await Deno.writeTextFile(headersFile, JSON.stringify(headers));
+    const headersPort = freePort();
+    baselines.push(
+      spawnDeno([
+        "bench/servers/bare.ts",
+        htmlFile,
+        String(headersPort),
+        headersFile,
+      ]),
+    );
+    const headersUrl = `http://127.0.0.1:${headersPort}/`;
     const barePort = freePort();
     baselines.push(
       spawnDeno(["bench/servers/bare.ts", htmlFile, String(barePort)]),
@@ -81,25 +102,30 @@ export async function measureOverhead(
     const bareUrl = `http://127.0.0.1:${barePort}/`;
     const renderUrl = `http://127.0.0.1:${renderPort}/`;
     await waitFor200(bareUrl);
+    await waitFor200(headersUrl);
     await waitFor200(renderUrl);
-    for (const url of [kithUrl, bareUrl, renderUrl]) {
+    for (const url of [kithUrl, bareUrl, headersUrl, renderUrl]) {
       await wrk(url, 2, options.connections);
     }
     const kithRates: number[] = [];
     const bareRates: number[] = [];
+    const headersRates: number[] = [];
     const renderRates: number[] = [];
     for (let round = 0; round < options.rounds; round++) {
       const { seconds, connections } = options;
       bareRates.push(await wrk(bareUrl, seconds, connections));
+      headersRates.push(await wrk(headersUrl, seconds, connections));
       renderRates.push(await wrk(renderUrl, seconds, connections));
       kithRates.push(await wrk(kithUrl, seconds, connections));
     }
     return {
       kithRate: median(kithRates),
       bareRate: median(bareRates),
+      headersRate: median(headersRates),
       renderRate: median(renderRates),
       kithRates,
       bareRates,
+      headersRates,
       renderRates,
       htmlBytes: html.length,
     };
@@ -107,6 +133,7 @@ export async function measureOverhead(
     await stop(kith);
     for (const baseline of baselines) await stop(baseline);
     await Deno.remove(htmlFile);
+    await Deno.remove(headersFile);
   }
 }
 

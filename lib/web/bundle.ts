@@ -100,7 +100,11 @@ export async function bundleIslands(
       stderr: "piped",
     }).output();
     if (!output.success) {
-      const text = new TextDecoder().decode(output.stderr).trim();
+      // Deno appends a native backtrace that says nothing about the source.
+      const text = new TextDecoder().decode(output.stderr).replace(
+        /\n*Stack backtrace:[\s\S]*$/,
+        "",
+      ).trim();
       throw new BundleError(`Cannot bundle islands:\n${text}`);
     }
     return await collect(outDir, entrypoints);
