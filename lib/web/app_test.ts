@@ -255,6 +255,7 @@ Deno.test("secure headers are on every answer", async () => {
     assert.equal(response.headers.get("x-frame-options"), "SAMEORIGIN", path);
     assert.equal(response.headers.get("referrer-policy"), "same-origin", path);
     assert.ok(response.headers.get("content-security-policy"), path);
+    assert.equal(response.headers.get("vary"), "Accept-Encoding", path);
   }
 });
 
