@@ -14,7 +14,7 @@ import { loadIslands } from "./islands.ts";
 import { fileURLToPath } from "node:url";
 
 const SNAPSHOT_VERSION = 1;
-const SOURCE = /\.(ts|tsx|js|jsx|mts|json|jsonc|lock)$/;
+const SOURCE = /\.(ts|tsx|js|jsx|mts)$|^deno\.(json|jsonc|lock)$/;
 const SKIP_DIRS = new Set(["_kith", "data", "node_modules", "docs", "bench"]);
 
 interface Snapshot {
