@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { parseConfig } from "../lib/config/mod.ts";
-import { startInstance } from "../lib/instance/mod.ts";
+import { startTestInstance } from "../tests/helpers.ts";
 import { freePort, median, spawnDeno, stop, waitFor200 } from "./_process.ts";
 
 /** Requests/s of one wrk run against `url`. */
@@ -165,16 +164,7 @@ export interface IslandJsResult {
  * transitively, each gzipped on its own as a server would send it.
  */
 export async function measureIslandJs(): Promise<IslandJsResult> {
-  const instance = await startInstance(
-    parseConfig([
-      "--port",
-      "0",
-      "--hostname",
-      "127.0.0.1",
-      "--data",
-      ":memory:",
-    ], {}),
-  );
+  const instance = await startTestInstance();
   try {
     const html = await (await fetch(`${instance.url}/`)).text();
     const inline = /<script type="module" nonce="[^"]+">(.*?)<\/script>/.exec(

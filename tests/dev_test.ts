@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { tempProject } from "./helpers.ts";
 
 const REPO = new URL("../", import.meta.url);
-const CONFIG = JSON.parse(await Deno.readTextFile(new URL("deno.json", REPO)));
 const island = (text: string) =>
   `export function Greet() {\n  return <p class="greet">${text}</p>;\n}\n`;
 
@@ -33,27 +33,17 @@ async function firstEvent(url: string): Promise<string> {
 }
 
 Deno.test("dev mode: an edited island is rebuilt, served uncached, and pages are told to reload", async () => {
-  const root = await Deno.makeTempDir({ prefix: "kith_dev_" });
+  const root = await tempProject({
+    "islands/greet.tsx": island("version one"),
+    "routes/index.tsx": `import { Greet } from "../islands/greet.tsx";
+export default function Home() {
+  return <html><body><Greet /></body></html>;
+}
+`,
+  });
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
-  await Deno.writeTextFile(
-    join(root, "deno.json"),
-    JSON.stringify({
-      imports: CONFIG.imports,
-      compilerOptions: CONFIG.compilerOptions,
-    }),
-  );
-  await Deno.mkdir(join(root, "islands"));
-  await Deno.mkdir(join(root, "routes"));
-  await Deno.writeTextFile(
-    join(root, "islands", "greet.tsx"),
-    island("version one"),
-  );
-  await Deno.writeTextFile(
-    join(root, "routes", "index.tsx"),
-    `import { Greet } from "../islands/greet.tsx";\nexport default function Home() {\n  return <html><body><Greet /></body></html>;\n}\n`,
-  );
   await Deno.writeTextFile(
     join(root, "server.ts"),
     `import { createWebApp } from ${

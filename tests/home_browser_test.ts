@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
-import { parseConfig } from "../lib/config/mod.ts";
-import { startInstance } from "../lib/instance/mod.ts";
+import { startTestInstance } from "./helpers.ts";
 import { browserTest } from "./browser/harness.ts";
 
 browserTest(
   "the home page's copy button hydrates and copies the peer address",
   async (browser) => {
-    const instance = await startInstance(
-      parseConfig([
-        "--port",
-        "0",
-        "--hostname",
-        "127.0.0.1",
-        "--data",
-        ":memory:",
-      ], {}),
-    );
+    const instance = await startTestInstance();
     try {
       const context = await browser.newContext();
       await context.grantPermissions(["clipboard-read", "clipboard-write"], {
@@ -40,16 +30,7 @@ browserTest(
 );
 
 browserTest("the home page reads fine with JavaScript off", async (browser) => {
-  const instance = await startInstance(
-    parseConfig([
-      "--port",
-      "0",
-      "--hostname",
-      "127.0.0.1",
-      "--data",
-      ":memory:",
-    ], {}),
-  );
+  const instance = await startTestInstance();
   try {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

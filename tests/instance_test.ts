@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../lib/config/mod.ts";
 import { startInstance } from "../lib/instance/mod.ts";
-
-function memoryConfig(extra: string[] = []) {
-  return parseConfig([
-    "--port",
-    "0",
-    "--hostname",
-    "127.0.0.1",
-    "--data",
-    ":memory:",
-    ...extra,
-  ], {});
-}
+import { startTestInstance } from "./helpers.ts";
 
 Deno.test("home page shows the instance name, its address and an empty timeline", async () => {
-  const instance = await startInstance(
-    memoryConfig(["--name", "Garden <club>"]),
-  );
+  const instance = await startTestInstance(["--name", "Garden <club>"]);
   try {
     const response = await fetch(`${instance.url}/`);
     const html = await response.text();
@@ -39,7 +26,7 @@ Deno.test("home page shows the instance name, its address and an empty timeline"
 });
 
 Deno.test("/healthz answers JSON with ok, version and uptime", async () => {
-  const instance = await startInstance(memoryConfig());
+  const instance = await startTestInstance();
   try {
     const response = await fetch(`${instance.url}/healthz`);
     assert.equal(response.status, 200);
@@ -56,7 +43,7 @@ Deno.test("/healthz answers JSON with ok, version and uptime", async () => {
 });
 
 Deno.test("unknown pages get the styled 404 inside the site chrome", async () => {
-  const instance = await startInstance(memoryConfig());
+  const instance = await startTestInstance();
   try {
     const response = await fetch(`${instance.url}/no/such/page?x=<script>`);
     const html = await response.text();
@@ -74,17 +61,9 @@ Deno.test("unknown pages get the styled 404 inside the site chrome", async () =>
 Deno.test("the first start is recorded in KV and kept across restarts", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "kith_instance_" });
   try {
-    const config = parseConfig([
-      "--port",
-      "0",
-      "--hostname",
-      "127.0.0.1",
-      "--data",
-      dataDir,
-    ], {});
-    const first = await startInstance(config, { now: () => 111 });
+    const first = await startTestInstance([], { dataDir, now: () => 111 });
     await first.close();
-    const second = await startInstance(config, { now: () => 222 });
+    const second = await startTestInstance([], { dataDir, now: () => 222 });
     assert.equal(second.info.createdAt, 111);
     assert.equal(second.info.startedAt, 222);
     await second.close();
@@ -116,7 +95,7 @@ Deno.test("a taken port is a clear ConfigError and leaves nothing open", async (
 });
 
 Deno.test("a method a page does not accept gets the styled error page with 405", async () => {
-  const instance = await startInstance(memoryConfig());
+  const instance = await startTestInstance();
   try {
     const response = await fetch(`${instance.url}/`, {
       method: "POST",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { loopbackArgs } from "./helpers.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
@@ -36,16 +37,7 @@ async function readUntil(
 
 Deno.test("deno task start serves, then SIGTERM closes cleanly and keeps the data", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "kith_start_" });
-  const child = kith([
-    "--port",
-    "0",
-    "--hostname",
-    "127.0.0.1",
-    "--data",
-    dataDir,
-    "--name",
-    "Proc",
-  ]).spawn();
+  const child = kith([...loopbackArgs(dataDir), "--name", "Proc"]).spawn();
   const stdout = child.stdout.pipeThrough(new TextDecoderStream());
   try {
     const banner = await readUntil(

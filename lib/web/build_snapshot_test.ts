@@ -2,25 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadIslandBuild } from "./build_snapshot.ts";
+import { tempProject } from "../../tests/helpers.ts";
 
-const REPO_CONFIG = JSON.parse(
-  await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
-);
-
-/** A throwaway project: its own deno.json and one island file. */
+/** A throwaway project with one island file. */
 async function project(island: string) {
-  const root = await Deno.makeTempDir({ prefix: "kith_snapshot_" });
-  await Deno.writeTextFile(
-    join(root, "deno.json"),
-    JSON.stringify({
-      imports: REPO_CONFIG.imports,
-      compilerOptions: REPO_CONFIG.compilerOptions,
-    }),
-  );
-  await Deno.mkdir(join(root, "islands"));
-  const file = join(root, "islands", "hello.tsx");
-  await Deno.writeTextFile(file, island);
-  return { root, file };
+  const root = await tempProject({ "islands/hello.tsx": island });
+  return { root, file: join(root, "islands", "hello.tsx") };
 }
 
 const ISLAND = `import { useState } from "preact/hooks";

@@ -6,6 +6,8 @@
  */
 import { join, relative, sep } from "node:path";
 import { getMimeType } from "hono/utils/mime";
+import type { Context, MiddlewareHandler } from "hono";
+import { etag } from "hono/etag";
 import { encodeHex } from "./_internal.ts";
 
 /** One file under static/. */
@@ -68,4 +70,47 @@ export async function readStaticFile(path: string): Promise<StaticFile> {
     contentType: getMimeType(path) ?? "application/octet-stream",
     body,
   };
+}
+
+/**
+ * Middleware answering GET and HEAD for files in `files`, with strong
+ * ETags (Hono's `etag` answers 304) and a year of caching for `?v=<hash>`
+ * URLs. In development the file is read again on every request.
+ *
+ * @example
+ * ```ts
+ * hono.use(serveStaticFiles(await indexStaticFiles(dir), { dev: false }));
+ * ```
+ */
+export function serveStaticFiles(
+  files: Map<string, StaticFile>,
+  options: { dev: boolean },
+): MiddlewareHandler {
+  const withEtag = etag();
+  return async (c, next) => {
+    const known = files.get(c.req.path);
+    if (!known || (c.req.method !== "GET" && c.req.method !== "HEAD")) {
+      return await next();
+    }
+    const file = options.dev ? await readStaticFile(known.path) : known;
+    await withEtag(c, () => {
+      c.res = staticResponse(c, file, options.dev);
+      return Promise.resolve();
+    });
+    return c.res;
+  };
+}
+
+function staticResponse(c: Context, file: StaticFile, dev: boolean): Response {
+  const versioned = c.req.query("v") === file.hash;
+  return new Response(c.req.method === "HEAD" ? null : file.body, {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Length": String(file.body.length),
+      ETag: `"${file.hash}"`,
+      "Cache-Control": versioned && !dev
+        ? "public, max-age=31536000, immutable"
+        : "public, max-age=0, must-revalidate",
+    },
+  });
 }

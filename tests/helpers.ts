@@ -1,0 +1,60 @@
+/**
+ * Shared helpers for tests and benchmarks: instances on loopback and
+ * throwaway projects.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseConfig } from "../lib/config/mod.ts";
+import { type Instance, startInstance } from "../lib/instance/mod.ts";
+
+/** Flags for an instance on a free loopback port, with `dataDir` (default in memory). */
+export function loopbackArgs(dataDir = ":memory:"): string[] {
+  return ["--port", "0", "--hostname", "127.0.0.1", "--data", dataDir];
+}
+
+/**
+ * Starts an in-process instance on loopback with KV in memory; `close()` it.
+ *
+ * @example
+ * ```ts
+ * const instance = await startTestInstance(["--name", "Garden"]);
+ * ```
+ */
+export function startTestInstance(
+  extraArgs: string[] = [],
+  options: { now?: () => number; dataDir?: string } = {},
+): Promise<Instance> {
+  const config = parseConfig(
+    [...loopbackArgs(options.dataDir), ...extraArgs],
+    {},
+  );
+  return startInstance(config, { now: options.now });
+}
+
+const REPO_CONFIG = JSON.parse(
+  await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+);
+
+/**
+ * Writes a throwaway project: a deno.json with the repository's imports and
+ * compiler options, plus `files` (path relative to the project to text).
+ * Returns its folder; remove it when done.
+ */
+export async function tempProject(
+  files: Record<string, string>,
+): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "kith_project_" });
+  await Deno.writeTextFile(
+    join(root, "deno.json"),
+    JSON.stringify({
+      imports: REPO_CONFIG.imports,
+      compilerOptions: REPO_CONFIG.compilerOptions,
+    }),
+  );
+  for (const [path, text] of Object.entries(files)) {
+    await Deno.mkdir(join(root, path, ".."), { recursive: true });
+    await Deno.writeTextFile(join(root, path), text);
+  }
+  return root;
+}
