@@ -1,9 +1,19 @@
 import { EmptyState } from "../components/empty_state.tsx";
+import { EntryCard } from "../components/entry_card.tsx";
 import { CopyButton } from "../islands/copy_button.tsx";
-import type { PageProps } from "../lib/web/mod.ts";
+import type { PageProps, RouteContext } from "../lib/web/mod.ts";
+import type { Content, Entry } from "../lib/protocol/mod.ts";
 import type { AppState } from "../lib/instance/mod.ts";
 
-export default function Home({ state }: PageProps<unknown, AppState>) {
+type Timeline = { entry: Entry; content: Content | null; id: string }[];
+
+export const handler = {
+  async GET(ctx: RouteContext<AppState>) {
+    return ctx.render(await ctx.state.instance.store.timeline(20));
+  },
+};
+
+export default function Home({ state, data }: PageProps<Timeline, AppState>) {
   const { name, origin } = state.instance;
   return (
     <>
@@ -23,16 +33,21 @@ export default function Home({ state }: PageProps<unknown, AppState>) {
       </section>
       <section class="timeline" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
-        <EmptyState title="No posts yet">
-          <p>
-            This instance is new. Posts written here, and posts of the people
-            its members follow on other instances, will appear in this timeline.
-          </p>
-          <p>
-            To connect with another instance, give it the address above, or
-            start this one with <code>KITH_PEERS</code> naming its peers.
-          </p>
-        </EmptyState>
+        {data.length > 0
+          ? data.map((item) => <EntryCard key={item.id} {...item} />)
+          : (
+            <EmptyState title="No posts yet">
+              <p>
+                This instance is new. Posts written here, and posts of the
+                people its members follow on other instances, will appear in
+                this timeline.
+              </p>
+              <p>
+                To connect with another instance, give it the address above, or
+                start this one with <code>KITH_PEERS</code> naming its peers.
+              </p>
+            </EmptyState>
+          )}
       </section>
     </>
   );

@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Config, ConfigError, prepareDataDir } from "../config/mod.ts";
 import { createWebApp, type WebApp } from "../web/mod.ts";
+import { verifyEd25519 } from "../crypto/mod.ts";
+import { Ingest } from "../ingest/mod.ts";
+import { RecordStore } from "../store/mod.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The Kith version, from deno.json. */
@@ -25,6 +28,10 @@ export interface InstanceInfo {
   createdAt: number;
   kv: Deno.Kv;
   config: Config;
+  /** Entries, logs and indexes. */
+  store: RecordStore;
+  /** The one way records get into the store. */
+  ingest: Ingest;
 }
 
 /** Per-request state of Kith's routes. */
@@ -70,6 +77,7 @@ export async function startInstance(
   );
   try {
     const createdAt = await recordFirstStart(kv, now());
+    const store = new RecordStore(kv);
     const info: InstanceInfo = {
       name: config.name,
       origin: config.origin ?? "",
@@ -78,6 +86,8 @@ export async function startInstance(
       createdAt,
       kv,
       config,
+      store,
+      ingest: new Ingest(store, { verify: verifyEd25519, now: Date.now }),
     };
     const app = await createWebApp<AppState>({
       root: PROJECT_ROOT,

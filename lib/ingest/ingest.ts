@@ -1,0 +1,345 @@
+/**
+ * The one ingest pipeline. The HTTP API, the CLI and replication all hand
+ * record lines here: decode -> limits -> validate -> signature -> chain and
+ * fork check -> commit. Nothing reaches the store any other way.
+ *
+ * @module
+ */
+import { chainVerdict, forkProofId, makeForkProof } from "../log/mod.ts";
+import {
+  decodeBase64Url,
+  type DecodedRecord,
+  decodeRecord,
+  ProtocolError,
+  signingBytes,
+  type VerifySignature,
+} from "../protocol/mod.ts";
+import type { Append, AuthorHead, RecordStore } from "../store/mod.ts";
+
+/** Where records come from. */
+export type IngestSource =
+  /** An author's own client (HTTP POST): a conflicting seq is a stale write, not a fork. */
+  | "client"
+  /** A peer, a backfill or an import: a conflicting seq is a fork. */
+  | "peer";
+
+/** What happened to one record. */
+export type IngestOutcome =
+  | { status: "created"; id: string }
+  | { status: "duplicate"; id: string }
+  /** Ahead of the log; kept in memory until the gap fills. */
+  | { status: "held"; id: string; missingFrom: number }
+  | { status: "rejected"; error: ProtocolError; id?: string };
+
+/** Options of {@linkcode Ingest}. */
+export interface IngestOptions {
+  verify: VerifySignature;
+  now: () => number;
+  /** Out-of-order entries kept in memory at most (default 10,000). */
+  maxHeld?: number;
+}
+
+/** A peer's entry conflicting with a stored one: becomes a fork proof after the commit. */
+type Placed = IngestOutcome | { status: "fork"; id: string; storedId: string };
+
+interface Held {
+  record: DecodedRecord;
+  source: IngestSource;
+}
+
+/** Validates records and commits them to a {@linkcode RecordStore}. */
+export class Ingest {
+  readonly #store: RecordStore;
+  readonly #options: Required<IngestOptions>;
+  #lock: Promise<unknown> = Promise.resolve();
+  readonly #heads = new Map<
+    string,
+    { head: AuthorHead | null; versionstamp: string | null }
+  >();
+  readonly #held = new Map<string, Map<number, Held>>();
+  #heldCount = 0;
+
+  /** Creates the pipeline over `store`. */
+  constructor(store: RecordStore, options: IngestOptions) {
+    this.#store = store;
+    this.#options = { maxHeld: 10_000, ...options };
+  }
+
+  /** Entries waiting for earlier ones. */
+  get heldCount(): number {
+    return this.#heldCount;
+  }
+
+  /**
+   * Ingests record lines in order and says what happened to each. Lines of
+   * one author may arrive in any order; entries ahead of the log are held.
+   *
+   * @example
+   * ```ts
+   * const [outcome] = await ingest.submit([line], { source: "client" });
+   * ```
+   */
+  async submit(
+    lines: string[],
+    options: { source: IngestSource },
+  ): Promise<IngestOutcome[]> {
+    const now = this.#options.now();
+    const decoded = lines.map((line): DecodedRecord | ProtocolError => {
+      try {
+        return decodeRecord(line, { now });
+      } catch (error) {
+        if (error instanceof ProtocolError) return error;
+        throw error;
+      }
+    });
+    // Signatures are checked concurrently: WebCrypto runs them off the JS thread.
+    const signed = await Promise.all(decoded.map(async (item) => {
+      if (item instanceof ProtocolError) return item;
+      const { entry } = item;
+      const ok = await this.#options.verify(
+        decodeBase64Url(entry.author)!,
+        signingBytes(entry),
+        decodeBase64Url(entry.sig)!,
+      );
+      return ok ? item : new ProtocolError(
+        "invalid_signature",
+        "Cannot accept entry: the signature does not verify for its author",
+      );
+    }));
+    return await this.#exclusive(() =>
+      this.#apply(signed, options.source, now)
+    );
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(work);
+    this.#lock = run.catch(() => {});
+    return run;
+  }
+
+  async #apply(
+    items: (DecodedRecord | ProtocolError)[],
+    source: IngestSource,
+    receivedAt: number,
+  ) {
+    const outcomes: IngestOutcome[] = new Array(items.length);
+    const pending: Append[] = [];
+    const forks: { index: number; record: DecodedRecord; storedId: string }[] =
+      [];
+    const pendingIds = new Map<string, Append>();
+
+    const place = async (
+      record: DecodedRecord,
+      itemSource: IngestSource,
+    ): Promise<Placed> => {
+      const { entry, id } = record;
+      const state = await this.#headOf(entry.author);
+      const head = state.head;
+      const storedIdAt = entry.seq <= (head?.seq ?? 0)
+        ? (await this.#idAt(entry.author, entry.seq, pending))
+        : undefined;
+      const verdict = chainVerdict(head && { seq: head.seq, id: head.id }, {
+        seq: entry.seq,
+        prev: entry.prev,
+        id,
+      }, () => storedIdAt);
+      switch (verdict.kind) {
+        case "duplicate":
+          return { status: "duplicate", id };
+        case "conflict":
+          if (itemSource === "client") {
+            return reject(
+              "stale_seq",
+              `Cannot accept entry: seq ${entry.seq} is taken (the log is at ${
+                head!.seq
+              }); sign again on top of the head`,
+              id,
+            );
+          }
+          return { status: "fork", id, storedId: storedIdAt! };
+        case "prev_mismatch":
+          return reject(
+            "prev_mismatch",
+            `Cannot accept entry: prev does not name entry ${
+              head?.seq ?? 0
+            } of this log`,
+            id,
+          );
+        case "gap":
+          return this.#hold(record, itemSource, verdict.missingFrom);
+      }
+      const retract = await this.#retractInfo(record, pendingIds);
+      if (retract instanceof ProtocolError) {
+        return { status: "rejected", error: retract, id };
+      }
+      const append: Append = {
+        record,
+        receivedAt,
+        previousHead: head,
+        retractTarget: retract,
+        retractedBefore: await this.#store.isRetracted(id) ||
+          [...pendingIds.values()].some((item) =>
+            item.record.entry.type === "retract" &&
+            (item.record.content as { target?: string } | null)?.target === id
+          ),
+      };
+      pending.push(append);
+      pendingIds.set(id, append);
+      state.head = {
+        seq: entry.seq,
+        id,
+        count: entry.seq,
+        forked: head?.forked ?? false,
+      };
+      return { status: "created", id };
+    };
+
+    const placeWithHeld = async (
+      record: DecodedRecord,
+      itemSource: IngestSource,
+    ): Promise<Placed> => {
+      const outcome = await place(record, itemSource);
+      if (outcome.status === "created") {
+        // An append may release entries that were waiting for it.
+        let next = this.#takeHeld(record.entry.author, record.entry.seq + 1);
+        while (next) {
+          const released = await place(next.record, next.source);
+          if (released.status !== "created") break;
+          next = this.#takeHeld(record.entry.author, next.record.entry.seq + 1);
+        }
+      }
+      return outcome;
+    };
+
+    for (const [index, item] of items.entries()) {
+      if (item instanceof ProtocolError) {
+        outcomes[index] = { status: "rejected", error: item };
+        continue;
+      }
+      const outcome = await placeWithHeld(item, source);
+      if (outcome.status === "fork") {
+        forks.push({ index, record: item, storedId: outcome.storedId });
+      } else outcomes[index] = outcome;
+    }
+    await this.#commit(pending);
+    for (const { index, record, storedId } of forks) {
+      const stored = await this.#store.get(storedId);
+      const proof = makeForkProof(stored!.stored.entry, record.entry);
+      await this.#store.storeForkProof(proof, forkProofId(proof));
+      this.#heads.delete(record.entry.author);
+      outcomes[index] = reject(
+        "fork",
+        `Cannot accept entry: seq ${record.entry.seq} of this author already holds another entry; a fork proof is stored`,
+        record.id,
+      );
+    }
+    return outcomes;
+  }
+
+  async #commit(pending: Append[]): Promise<void> {
+    if (pending.length === 0) return;
+    const checks = new Map<string, string | null>();
+    for (const append of pending) {
+      const author = append.record.entry.author;
+      if (!checks.has(author)) {
+        checks.set(author, this.#heads.get(author)?.versionstamp ?? null);
+      }
+    }
+    const done = await this.#store.commit(pending, checks);
+    for (const [author, versionstamp] of checks) {
+      const cached = this.#heads.get(author);
+      if (cached) cached.versionstamp = versionstamp;
+    }
+    if (done < pending.length) {
+      // Another process wrote these logs meanwhile: forget what we knew.
+      this.#heads.clear();
+      throw new Error(
+        "Cannot commit records: the store changed underneath this ingest; submit them again",
+      );
+    }
+  }
+
+  async #headOf(author: string) {
+    let state = this.#heads.get(author);
+    if (!state) {
+      state = await this.#store.head(author);
+      if (this.#heads.size > 50_000) this.#heads.clear();
+      this.#heads.set(author, state);
+    }
+    return state;
+  }
+
+  async #idAt(
+    author: string,
+    seq: number,
+    pending: Append[],
+  ): Promise<string | undefined> {
+    const inBatch = pending.find((item) =>
+      item.record.entry.author === author && item.record.entry.seq === seq
+    );
+    return inBatch?.record.id ?? await this.#store.idAt(author, seq);
+  }
+
+  async #retractInfo(
+    record: DecodedRecord,
+    pendingIds: Map<string, Append>,
+  ): Promise<Append["retractTarget"] | ProtocolError> {
+    if (record.entry.type !== "retract" || record.content === null) {
+      return undefined;
+    }
+    const target = (record.content as { target: string }).target;
+    const inBatch = pendingIds.get(target);
+    const found = inBatch
+      ? { entry: inBatch.record.entry, content: inBatch.record.content }
+      : await this.#store.get(target).then((item) =>
+        item && { entry: item.stored.entry, content: item.content }
+      );
+    if (!found) return undefined;
+    if (found.entry.author !== record.entry.author) {
+      return new ProtocolError(
+        "retract_not_own",
+        "Cannot accept entry: it retracts an entry by another author",
+      );
+    }
+    return found;
+  }
+
+  #hold(
+    record: DecodedRecord,
+    source: IngestSource,
+    missingFrom: number,
+  ): IngestOutcome {
+    const { author, seq } = record.entry;
+    let queue = this.#held.get(author);
+    if (queue?.has(seq)) return { status: "held", id: record.id, missingFrom };
+    if (this.#heldCount >= this.#options.maxHeld) {
+      return reject(
+        "gap",
+        `Cannot accept entry: seq ${seq} is ahead of the log (missing from ${missingFrom}) and the queue of out-of-order entries is full; send the earlier entries first`,
+        record.id,
+      );
+    }
+    if (!queue) this.#held.set(author, queue = new Map());
+    queue.set(seq, { record, source });
+    this.#heldCount++;
+    return { status: "held", id: record.id, missingFrom };
+  }
+
+  #takeHeld(author: string, seq: number): Held | undefined {
+    const queue = this.#held.get(author);
+    const held = queue?.get(seq);
+    if (!held) return undefined;
+    queue!.delete(seq);
+    if (queue!.size === 0) this.#held.delete(author);
+    this.#heldCount--;
+    return held;
+  }
+}
+
+function reject(
+  code: ProtocolError["code"],
+  message: string,
+  id?: string,
+): IngestOutcome {
+  return { status: "rejected", error: new ProtocolError(code, message), id };
+}

@@ -1,0 +1,310 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { generateKeyPair, sign, verifyEd25519 } from "../crypto/mod.ts";
+import {
+  type Content,
+  createRecord,
+  encodeBase64Url,
+  type EntryType,
+} from "../protocol/mod.ts";
+import { KEYS, RecordStore } from "../store/mod.ts";
+import { Ingest, type IngestOutcome } from "./mod.ts";
+
+const NOW = 1_800_000_000_000;
+
+function author() {
+  const keys = generateKeyPair();
+  const key = encodeBase64Url(keys.publicKey);
+  let seq = 0;
+  let prev: string | null = null;
+  return {
+    key,
+    /** Signs the next entry of this author's log. */
+    next(
+      type: EntryType,
+      content: Content,
+      at?: { seq: number; prev: string | null },
+    ) {
+      const record = createRecord(
+        {
+          author: key,
+          seq: at?.seq ?? ++seq,
+          prev: at ? at.prev : prev,
+          ts: NOW - 1000,
+          type,
+          content,
+        },
+        { sign: (bytes) => sign(keys.secretKey, bytes) },
+      );
+      if (!at) prev = record.id;
+      return record;
+    },
+  };
+}
+
+async function withIngest(
+  run: (ingest: Ingest, store: RecordStore, kv: Deno.Kv) => Promise<void>,
+) {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const store = new RecordStore(kv);
+    await run(
+      new Ingest(store, { verify: verifyEd25519, now: () => NOW, maxHeld: 50 }),
+      store,
+      kv,
+    );
+  } finally {
+    kv.close();
+  }
+}
+
+const statuses = (outcomes: IngestOutcome[]) =>
+  outcomes.map((outcome) =>
+    outcome.status === "rejected"
+      ? `rejected:${outcome.error.code}`
+      : outcome.status
+  );
+
+Deno.test("ingest creates, detects duplicates, and indexes posts, tags, mentions and replies", async () => {
+  await withIngest(async (ingest, store, kv) => {
+    const alice = author();
+    const bob = author();
+    const first = alice.next("post", { text: "Hello" });
+    const reply = alice.next("post", {
+      text: "#garden @bob",
+      root: first.id,
+      parent: first.id,
+      tags: ["garden"],
+      mentions: [bob.key],
+    });
+    assert.deepEqual(
+      statuses(
+        await ingest.submit([first.line, reply.line, first.line], {
+          source: "client",
+        }),
+      ),
+      ["created", "created", "duplicate"],
+    );
+    assert.deepEqual((await store.head(alice.key)).head, {
+      seq: 2,
+      id: reply.id,
+      count: 2,
+      forked: false,
+    });
+    const keys = [];
+    for await (const { key } of kv.list({ prefix: [] })) keys.push(key[0]);
+    for (
+      const index of [
+        "timeline",
+        "replies",
+        "tag",
+        "mention",
+        "log",
+        "content",
+        "entry",
+        "head",
+      ]
+    ) {
+      assert.ok(keys.includes(index), `${index} written`);
+    }
+    const log = [];
+    for await (const item of store.log(alice.key, { after: 1 })) {
+      log.push(item.id);
+    }
+    assert.deepEqual(log, [reply.id]);
+  });
+});
+
+Deno.test("entries ahead of the log are held and applied when the gap fills", async () => {
+  await withIngest(async (ingest, store) => {
+    const alice = author();
+    const records = [1, 2, 3, 4].map((i) =>
+      alice.next("post", { text: `post ${i}` })
+    );
+    assert.deepEqual(
+      statuses(
+        await ingest.submit([records[3].line, records[2].line], {
+          source: "peer",
+        }),
+      ),
+      ["held", "held"],
+    );
+    assert.equal(ingest.heldCount, 2);
+    assert.deepEqual(
+      statuses(await ingest.submit([records[1].line], { source: "peer" })),
+      ["held"],
+    );
+    assert.deepEqual(
+      statuses(await ingest.submit([records[0].line], { source: "peer" })),
+      ["created"],
+    );
+    assert.equal((await store.head(alice.key)).head?.seq, 4);
+    assert.equal(ingest.heldCount, 0);
+  });
+});
+
+Deno.test("the held queue is bounded", async () => {
+  await withIngest(async (ingest) => {
+    const alice = author();
+    const records = Array.from(
+      { length: 53 },
+      (_, i) => alice.next("post", { text: `p${i}` }),
+    );
+    const outcomes = await ingest.submit(
+      records.slice(2).map((record) => record.line),
+      { source: "peer" },
+    );
+    assert.equal(
+      outcomes.filter((outcome) => outcome.status === "held").length,
+      50,
+    );
+    const last = outcomes.at(-1)!;
+    assert.equal(last.status, "rejected");
+    assert.match(
+      (last as { error: Error }).error.message,
+      /queue of out-of-order entries is full/,
+    );
+  });
+});
+
+Deno.test("a conflicting seq is a stale write from a client and a fork from a peer", async () => {
+  await withIngest(async (ingest, store) => {
+    const alice = author();
+    const first = alice.next("post", { text: "one" });
+    const twin = alice.next("post", { text: "other one" }, {
+      seq: 1,
+      prev: null,
+    });
+    await ingest.submit([first.line], { source: "client" });
+    const [stale] = await ingest.submit([twin.line], { source: "client" });
+    assert.equal(stale.status === "rejected" && stale.error.code, "stale_seq");
+    assert.deepEqual(
+      await store.forks(alice.key),
+      [],
+      "a client's stale write is no fork",
+    );
+    const [fork] = await ingest.submit([twin.line], { source: "peer" });
+    assert.equal(fork.status === "rejected" && fork.error.code, "fork");
+    const proofs = await store.forks(alice.key);
+    assert.equal(proofs.length, 1);
+    assert.equal((await store.head(alice.key)).head?.forked, true);
+    assert.equal(
+      (await store.head(alice.key)).head?.id,
+      first.id,
+      "the first-seen branch stays canonical",
+    );
+    const wrongPrev = alice.next("post", { text: "x" }, {
+      seq: 2,
+      prev: twin.id,
+    });
+    assert.deepEqual(
+      statuses(await ingest.submit([wrongPrev.line], { source: "peer" })),
+      ["rejected:prev_mismatch"],
+    );
+  });
+});
+
+Deno.test("invalid records are refused with their code and nothing is stored", async () => {
+  await withIngest(async (ingest, _store, kv) => {
+    const alice = author();
+    const good = alice.next("post", { text: "fine" });
+    const forged = good.line.replace('"text":"fine"', '"text":"FINE"');
+    const outcomes = await ingest.submit(["{", forged], { source: "client" });
+    assert.deepEqual(statuses(outcomes), [
+      "rejected:malformed_json",
+      "rejected:content_mismatch",
+    ]);
+    let count = 0;
+    for await (const _ of kv.list({ prefix: [] })) count++;
+    assert.equal(count, 0);
+  });
+});
+
+Deno.test("retract drops the target's content and indexes but keeps the log verifiable", async () => {
+  await withIngest(async (ingest, store, kv) => {
+    const alice = author();
+    const bob = author();
+    const post = alice.next("post", { text: "oops #tag", tags: ["tag"] });
+    const retract = alice.next("retract", { target: post.id });
+    await ingest.submit([post.line, retract.line], { source: "client" });
+    const stored = await store.get(post.id);
+    assert.equal(stored?.content, null);
+    assert.equal(stored?.retracted, true);
+    assert.ok(stored?.stored.entry, "the entry itself stays");
+    for await (const { key } of kv.list({ prefix: ["tag"] })) {
+      assert.fail(`tag index left: ${key}`);
+    }
+    for await (const { key } of kv.list({ prefix: ["timeline"] })) {
+      assert.fail(`timeline index left: ${key}`);
+    }
+    const foreign = bob.next("retract", { target: post.id });
+    assert.deepEqual(
+      statuses(await ingest.submit([foreign.line], { source: "client" })),
+      ["rejected:retract_not_own"],
+    );
+  });
+});
+
+Deno.test("a retract that arrives before its target keeps the target's content out", async () => {
+  await withIngest(async (ingest, store) => {
+    const alice = author();
+    const post = alice.next("post", { text: "secret" });
+    const retract = alice.next("retract", { target: post.id });
+    // A second instance holding only the retract, then receiving the post by backfill:
+    assert.deepEqual(
+      statuses(await ingest.submit([retract.line], { source: "peer" })),
+      ["held"],
+    );
+    assert.deepEqual(
+      statuses(await ingest.submit([post.line], { source: "peer" })),
+      ["created"],
+    );
+    assert.equal((await store.get(post.id))?.content, null);
+  });
+});
+
+Deno.test("follow and unfollow maintain both follow indexes", async () => {
+  await withIngest(async (ingest, _store, kv) => {
+    const alice = author();
+    const bob = author();
+    await ingest.submit([alice.next("follow", { target: bob.key }).line], {
+      source: "client",
+    });
+    assert.equal((await kv.get(KEYS.followers(bob.key, alice.key))).value, 1);
+    await ingest.submit([alice.next("unfollow", { target: bob.key }).line], {
+      source: "client",
+    });
+    assert.equal((await kv.get(KEYS.follows(alice.key, bob.key))).value, null);
+  });
+});
+
+Deno.test("property: any delivery order of two authors' logs converges to the same store", async () => {
+  const alice = author();
+  const bob = author();
+  const records = [
+    ...Array.from(
+      { length: 6 },
+      (_, i) => alice.next("post", { text: `a${i}` }),
+    ),
+    ...Array.from({ length: 6 }, (_, i) => bob.next("post", { text: `b${i}` })),
+  ];
+  await fc.assert(
+    fc.asyncProperty(
+      fc.shuffledSubarray(records, {
+        minLength: records.length,
+        maxLength: records.length,
+      }),
+      async (order) => {
+        await withIngest(async (ingest, store) => {
+          for (const record of order) {
+            await ingest.submit([record.line], { source: "peer" });
+          }
+          assert.equal((await store.head(alice.key)).head?.id, records[5].id);
+          assert.equal((await store.head(bob.key)).head?.id, records[11].id);
+          assert.equal(ingest.heldCount, 0);
+        });
+      },
+    ),
+    { numRuns: 40 },
+  );
+});

@@ -1,0 +1,18 @@
+/**
+ * The record store on Deno KV. Schema in docs/architecture.md.
+ *
+ * @example
+ * ```ts
+ * import { RecordStore } from "./lib/store/mod.ts";
+ * const store = new RecordStore(await Deno.openKv(":memory:"));
+ * ```
+ *
+ * @module
+ */
+export {
+  type Append,
+  type AuthorHead,
+  RecordStore,
+  type StoredEntry,
+} from "./record_store.ts";
+export { KEYS } from "./schema.ts";

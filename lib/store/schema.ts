@@ -1,0 +1,48 @@
+/**
+ * Deno KV keys of the record store, in one place. docs/architecture.md
+ * describes each; every index is derived from verified entries and written
+ * in the same atomic commit as the entry itself.
+ *
+ * @module
+ */
+
+/** Key builders of the store. */
+export const KEYS = {
+  /** id -> StoredEntry. */
+  entry: (id: string) => ["entry", id],
+  /** id -> content; absent when dropped. */
+  content: (id: string) => ["content", id],
+  /** (author, seq) -> id of the canonical branch. */
+  log: (author: string, seq: number) => ["log", author, seq],
+  logPrefix: (author: string) => ["log", author],
+  /** author -> AuthorHead. */
+  head: (author: string) => ["head", author],
+  /** Posts and reposts by time. */
+  timeline: (time: number, id: string) => ["timeline", time, id],
+  replies: (
+    root: string,
+    time: number,
+    id: string,
+  ) => ["replies", root, time, id],
+  tag: (tag: string, time: number, id: string) => ["tag", tag, time, id],
+  mention: (
+    author: string,
+    time: number,
+    id: string,
+  ) => ["mention", author, time, id],
+  /** follower -> target -> seq of the follow entry. */
+  follows: (follower: string, target: string) => ["follows", follower, target],
+  followers: (
+    target: string,
+    follower: string,
+  ) => ["followers", target, follower],
+  /** Latest profile of an author. */
+  profile: (author: string) => ["profile", author],
+  reaction: (target: string, id: string) => ["reaction", target, id],
+  repost: (target: string, id: string) => ["repost", target, id],
+  /** Retracted entry id -> id of the retract entry (also before the target arrives). */
+  retracted: (id: string) => ["retracted", id],
+  /** author -> proof id -> ForkProof. */
+  fork: (author: string, proofId: string) => ["fork", author, proofId],
+  forkPrefix: (author: string) => ["fork", author],
+} as const;

@@ -1,0 +1,33 @@
+import { decodeBase64Url, encodeRecord } from "../../../lib/protocol/mod.ts";
+import type { AppState } from "../../../lib/instance/mod.ts";
+import { HttpError, type RouteContext } from "../../../lib/web/mod.ts";
+
+export const handler = {
+  async GET(ctx: RouteContext<AppState>): Promise<Response> {
+    const { id } = ctx.params;
+    if (!decodeBase64Url(id, { expectedBytes: 32 })) {
+      throw new HttpError(
+        400,
+        "A record id is a SHA-256 in base64url (43 characters)",
+        { reason: "bad_id" },
+      );
+    }
+    const found = await ctx.state.instance.store.get(id);
+    if (!found) {
+      throw new HttpError(404, "This instance holds no record with that id", {
+        reason: "unknown_record",
+      });
+    }
+    // Retraction deleted the content; the entry alone still verifies.
+    const { content } = found;
+    return new Response(encodeRecord(found.stored.entry, content), {
+      headers: {
+        "Content-Type": "application/json",
+        "Kith-Retracted": String(found.retracted),
+        "Cache-Control": found.retracted || content === null
+          ? "no-cache"
+          : "public, max-age=60",
+      },
+    });
+  },
+};
