@@ -1,42 +1,6 @@
 import assert from "node:assert/strict";
-import { generateKeyPair, sign } from "../lib/crypto/mod.ts";
-import {
-  type Content,
-  createRecord,
-  encodeBase64Url,
-  type EntryType,
-  LIMITS,
-} from "../lib/protocol/mod.ts";
-import { startTestInstance } from "./helpers.ts";
-
-function author() {
-  const keys = generateKeyPair();
-  const key = encodeBase64Url(keys.publicKey);
-  let seq = 0;
-  let prev: string | null = null;
-  return {
-    key,
-    next(
-      type: EntryType,
-      content: Content,
-      at?: { seq: number; prev: string | null },
-    ) {
-      const record = createRecord(
-        {
-          author: key,
-          seq: at?.seq ?? ++seq,
-          prev: at ? at.prev : prev,
-          ts: Date.now(),
-          type,
-          content,
-        },
-        { sign: (bytes) => sign(keys.secretKey, bytes) },
-      );
-      if (!at) prev = record.id;
-      return record;
-    },
-  };
-}
+import { LIMITS } from "../lib/protocol/mod.ts";
+import { startTestInstance, testAuthor } from "./helpers.ts";
 
 async function withInstance(run: (url: string) => Promise<void>) {
   const instance = await startTestInstance();
@@ -58,7 +22,7 @@ async function post(url: string, body: string, type = "application/json") {
 
 Deno.test("POST /api/records answers 201, 200, 202, 409, 422, 400 and 413 with {error, reason}", async () => {
   await withInstance(async (url) => {
-    const alice = author();
+    const alice = testAuthor();
     const first = alice.next("post", { text: "Hello" });
     const second = alice.next("post", { text: "Again" });
     const third = alice.next("post", { text: "Later" });
@@ -117,7 +81,7 @@ Deno.test("POST /api/records answers 201, 200, 202, 409, 422, 400 and 413 with {
       422,
       "content_mismatch",
     ]);
-    const bob = author();
+    const bob = testAuthor();
     const badSig = bob.next("post", { text: "hi" }).line.replace(
       /"sig":"[^"]{4}/,
       '"sig":"AAAA',
@@ -148,7 +112,7 @@ Deno.test("POST /api/records answers 201, 200, 202, 409, 422, 400 and 413 with {
 
 Deno.test("an NDJSON batch reports each line", async () => {
   await withInstance(async (url) => {
-    const alice = author();
+    const alice = testAuthor();
     const lines = [1, 2, 3].map((i) =>
       alice.next("post", { text: `p${i}` }).line
     );
@@ -180,7 +144,7 @@ Deno.test("an NDJSON batch reports each line", async () => {
 
 Deno.test("GET endpoints serve records, logs (resumable) and forks, and refuse bad input", async () => {
   await withInstance(async (url) => {
-    const alice = author();
+    const alice = testAuthor();
     const records = Array.from(
       { length: 5 },
       (_, i) => alice.next("post", { text: `p${i}` }),
@@ -232,7 +196,7 @@ Deno.test("GET endpoints serve records, logs (resumable) and forks, and refuse b
 
 Deno.test("a retracted post's content is never served again, and its log still verifies", async () => {
   await withInstance(async (url) => {
-    const alice = author();
+    const alice = testAuthor();
     const postRecord = alice.next("post", { text: "regret" });
     const retract = alice.next("retract", { target: postRecord.id });
     await post(url, postRecord.line);

@@ -7,6 +7,13 @@
 import { join } from "node:path";
 import { parseConfig } from "../lib/config/mod.ts";
 import { type Instance, startInstance } from "../lib/instance/mod.ts";
+import { generateKeyPair, sign } from "../lib/crypto/mod.ts";
+import {
+  type Content,
+  createRecord,
+  encodeBase64Url,
+  type EntryType,
+} from "../lib/protocol/mod.ts";
 
 /** Flags for an instance on a free loopback port, with `dataDir` (default in memory). */
 export function loopbackArgs(dataDir = ":memory:"): string[] {
@@ -57,4 +64,44 @@ export async function tempProject(
     await Deno.writeTextFile(join(root, path), text);
   }
   return root;
+}
+
+/**
+ * A fresh author that signs the next entry of its own log on each call,
+ * or an entry at an explicit position (`at`) to build forks and gaps.
+ *
+ * @example
+ * ```ts
+ * const alice = testAuthor();
+ * const { line, id } = alice.next("post", { text: "Hi" });
+ * ```
+ */
+export function testAuthor(options: { ts?: () => number } = {}) {
+  const keys = generateKeyPair();
+  const key = encodeBase64Url(keys.publicKey);
+  let seq = 0;
+  let prev: string | null = null;
+  return {
+    key,
+    secretKey: keys.secretKey,
+    next(
+      type: EntryType,
+      content: Content,
+      at?: { seq: number; prev: string | null },
+    ) {
+      const record = createRecord(
+        {
+          author: key,
+          seq: at?.seq ?? ++seq,
+          prev: at ? at.prev : prev,
+          ts: options.ts?.() ?? Date.now(),
+          type,
+          content,
+        },
+        { sign: (bytes) => sign(keys.secretKey, bytes) },
+      );
+      if (!at) prev = record.id;
+      return record;
+    },
+  };
 }

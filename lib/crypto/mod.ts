@@ -11,8 +11,9 @@
  * - {@linkcode verifyEd25519Sync} (browser): byte checks + pure-JS
  *   arithmetic from @noble/ed25519.
  *
- * Both are tested to agree on Wycheproof and on the "Taming the many
- * EdDSAs" edge cases (tests/vectors/).
+ * Both are tested to agree on Wycheproof, on the published
+ * ed25519-speccheck cases and on constructed "Taming the many EdDSAs"
+ * edge cases (tests/vectors/).
  *
  * @example
  * ```ts

@@ -1,46 +1,11 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { generateKeyPair, sign, verifyEd25519 } from "../crypto/mod.ts";
-import {
-  type Content,
-  createRecord,
-  encodeBase64Url,
-  type EntryType,
-} from "../protocol/mod.ts";
+import { verifyEd25519 } from "../crypto/mod.ts";
 import { KEYS, RecordStore } from "../store/mod.ts";
+import { testAuthor } from "../../tests/helpers.ts";
 import { Ingest, type IngestOutcome } from "./mod.ts";
 
 const NOW = 1_800_000_000_000;
-
-function author() {
-  const keys = generateKeyPair();
-  const key = encodeBase64Url(keys.publicKey);
-  let seq = 0;
-  let prev: string | null = null;
-  return {
-    key,
-    /** Signs the next entry of this author's log. */
-    next(
-      type: EntryType,
-      content: Content,
-      at?: { seq: number; prev: string | null },
-    ) {
-      const record = createRecord(
-        {
-          author: key,
-          seq: at?.seq ?? ++seq,
-          prev: at ? at.prev : prev,
-          ts: NOW - 1000,
-          type,
-          content,
-        },
-        { sign: (bytes) => sign(keys.secretKey, bytes) },
-      );
-      if (!at) prev = record.id;
-      return record;
-    },
-  };
-}
 
 async function withIngest(
   run: (ingest: Ingest, store: RecordStore, kv: Deno.Kv) => Promise<void>,
@@ -67,8 +32,8 @@ const statuses = (outcomes: IngestOutcome[]) =>
 
 Deno.test("ingest creates, detects duplicates, and indexes posts, tags, mentions and replies", async () => {
   await withIngest(async (ingest, store, kv) => {
-    const alice = author();
-    const bob = author();
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const bob = testAuthor({ ts: () => NOW - 1000 });
     const first = alice.next("post", { text: "Hello" });
     const reply = alice.next("post", {
       text: "#garden @bob",
@@ -117,7 +82,7 @@ Deno.test("ingest creates, detects duplicates, and indexes posts, tags, mentions
 
 Deno.test("entries ahead of the log are held and applied when the gap fills", async () => {
   await withIngest(async (ingest, store) => {
-    const alice = author();
+    const alice = testAuthor({ ts: () => NOW - 1000 });
     const records = [1, 2, 3, 4].map((i) =>
       alice.next("post", { text: `post ${i}` })
     );
@@ -145,7 +110,7 @@ Deno.test("entries ahead of the log are held and applied when the gap fills", as
 
 Deno.test("the held queue is bounded", async () => {
   await withIngest(async (ingest) => {
-    const alice = author();
+    const alice = testAuthor({ ts: () => NOW - 1000 });
     const records = Array.from(
       { length: 53 },
       (_, i) => alice.next("post", { text: `p${i}` }),
@@ -169,7 +134,7 @@ Deno.test("the held queue is bounded", async () => {
 
 Deno.test("a conflicting seq is a stale write from a client and a fork from a peer", async () => {
   await withIngest(async (ingest, store) => {
-    const alice = author();
+    const alice = testAuthor({ ts: () => NOW - 1000 });
     const first = alice.next("post", { text: "one" });
     const twin = alice.next("post", { text: "other one" }, {
       seq: 1,
@@ -206,7 +171,7 @@ Deno.test("a conflicting seq is a stale write from a client and a fork from a pe
 
 Deno.test("invalid records are refused with their code and nothing is stored", async () => {
   await withIngest(async (ingest, _store, kv) => {
-    const alice = author();
+    const alice = testAuthor({ ts: () => NOW - 1000 });
     const good = alice.next("post", { text: "fine" });
     const forged = good.line.replace('"text":"fine"', '"text":"FINE"');
     const outcomes = await ingest.submit(["{", forged], { source: "client" });
@@ -222,8 +187,8 @@ Deno.test("invalid records are refused with their code and nothing is stored", a
 
 Deno.test("retract drops the target's content and indexes but keeps the log verifiable", async () => {
   await withIngest(async (ingest, store, kv) => {
-    const alice = author();
-    const bob = author();
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const bob = testAuthor({ ts: () => NOW - 1000 });
     const post = alice.next("post", { text: "oops #tag", tags: ["tag"] });
     const retract = alice.next("retract", { target: post.id });
     await ingest.submit([post.line, retract.line], { source: "client" });
@@ -247,7 +212,7 @@ Deno.test("retract drops the target's content and indexes but keeps the log veri
 
 Deno.test("a retract that arrives before its target keeps the target's content out", async () => {
   await withIngest(async (ingest, store) => {
-    const alice = author();
+    const alice = testAuthor({ ts: () => NOW - 1000 });
     const post = alice.next("post", { text: "secret" });
     const retract = alice.next("retract", { target: post.id });
     // A second instance holding only the retract, then receiving the post by backfill:
@@ -265,8 +230,8 @@ Deno.test("a retract that arrives before its target keeps the target's content o
 
 Deno.test("follow and unfollow maintain both follow indexes", async () => {
   await withIngest(async (ingest, _store, kv) => {
-    const alice = author();
-    const bob = author();
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const bob = testAuthor({ ts: () => NOW - 1000 });
     await ingest.submit([alice.next("follow", { target: bob.key }).line], {
       source: "client",
     });
@@ -279,8 +244,8 @@ Deno.test("follow and unfollow maintain both follow indexes", async () => {
 });
 
 Deno.test("property: any delivery order of two authors' logs converges to the same store", async () => {
-  const alice = author();
-  const bob = author();
+  const alice = testAuthor({ ts: () => NOW - 1000 });
+  const bob = testAuthor({ ts: () => NOW - 1000 });
   const records = [
     ...Array.from(
       { length: 6 },
