@@ -273,3 +273,24 @@ Deno.test("property: any delivery order of two authors' logs converges to the sa
     { numRuns: 40 },
   );
 });
+
+Deno.test("a batch larger than one KV atomic operation is split and fully committed", async () => {
+  await withIngest(async (ingest, store) => {
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const bob = testAuthor({ ts: () => NOW - 1000 });
+    // 40 contents of ~55 KB: about 2.2 MB, far beyond KV's 800 KB per atomic.
+    const box = "A".repeat(55_000);
+    const lines = Array.from(
+      { length: 40 },
+      () => alice.next("dm", { to: [bob.key], box }).line,
+    );
+    const outcomes = await ingest.submit(lines, { source: "peer" });
+    assert.deepEqual(
+      new Set(outcomes.map((outcome) => outcome.status)),
+      new Set(["created"]),
+    );
+    assert.equal((await store.head(alice.key)).head?.seq, 40);
+    const last = await store.get((outcomes.at(-1) as { id: string }).id);
+    assert.equal((last?.content as { box: string }).box.length, 55_000);
+  });
+});
