@@ -4,7 +4,6 @@
  * @module
  */
 import type { Ingest } from "../ingest/mod.ts";
-import { encodeRecord } from "../protocol/mod.ts";
 import type { RecordStore } from "../store/mod.ts";
 
 /**
@@ -19,9 +18,7 @@ export async function* exportLog(
   store: RecordStore,
   author: string,
 ): AsyncGenerator<string> {
-  for await (const { entry, content } of store.log(author)) {
-    yield encodeRecord(entry, content);
-  }
+  for await (const { line } of store.log(author)) yield line;
 }
 
 /** Counts of an import. */

@@ -10,7 +10,6 @@ import {
   type DecodedRecord,
   decodeRecord,
   ProtocolError,
-  signingBytes,
 } from "../protocol/mod.ts";
 
 /** The result for one author's log. */
@@ -43,17 +42,31 @@ export async function verifyLines(
   let chunk: { line: number; record: DecodedRecord }[] = [];
   let lineNumber = 0;
 
+  // Chunks are verified while the next ones are read and decoded; their
+  // results are applied strictly in order, at most two chunks ahead.
+  let applied: Promise<void> = Promise.resolve();
+  let inFlight = 0;
   const flush = async () => {
-    const verdicts = await Promise.all(
-      chunk.map(({ record: { entry } }) =>
+    const current = chunk;
+    chunk = [];
+    const verdicts = Promise.all(
+      current.map(({ record: { entry, signed } }) =>
         verifyEd25519(
           decodeBase64Url(entry.author)!,
-          signingBytes(entry),
+          signed,
           decodeBase64Url(entry.sig)!,
         )
       ),
     );
-    for (const [i, { line, record }] of chunk.entries()) {
+    inFlight++;
+    applied = applied.then(async () => apply(current, await verdicts));
+    if (inFlight > 2) {
+      await applied;
+      inFlight = 0;
+    }
+  };
+  const apply = (current: typeof chunk, verdicts: boolean[]) => {
+    for (const [i, { line, record }] of current.entries()) {
       const { entry, id } = record;
       let report = reports.get(entry.author);
       if (!report) {
@@ -87,7 +100,6 @@ export async function verifyLines(
         report.entries++;
       }
     }
-    chunk = [];
   };
 
   for await (const text of lines) {
@@ -111,6 +123,7 @@ export async function verifyLines(
     if (chunk.length >= CHUNK) await flush();
   }
   await flush();
+  await applied;
   const result: LogReport[] = [...reports.values()].map((
     { head: _head, ...report },
   ) => report);

@@ -11,7 +11,6 @@ import {
   type DecodedRecord,
   decodeRecord,
   ProtocolError,
-  signingBytes,
   type VerifySignature,
 } from "../protocol/mod.ts";
 import type { Append, AuthorHead, RecordStore } from "../store/mod.ts";
@@ -98,7 +97,7 @@ export class Ingest {
       const { entry } = item;
       const ok = await this.#options.verify(
         decodeBase64Url(entry.author)!,
-        signingBytes(entry),
+        item.signed,
         decodeBase64Url(entry.sig)!,
       );
       return ok ? item : new ProtocolError(
@@ -127,6 +126,11 @@ export class Ingest {
     const forks: { index: number; record: DecodedRecord; storedId: string }[] =
       [];
     const pendingIds = new Map<string, Append>();
+    // Entries a retract named before they arrived: read for the whole batch
+    // at once, then kept current as retracts are appended.
+    const retracted = await this.#store.retractedAmong(
+      items.flatMap((item) => item instanceof ProtocolError ? [] : [item.id]),
+    );
 
     const place = async (
       record: DecodedRecord,
@@ -177,12 +181,14 @@ export class Ingest {
         receivedAt,
         previousHead: head,
         retractTarget: retract,
-        retractedBefore: await this.#store.isRetracted(id) ||
-          [...pendingIds.values()].some((item) =>
-            item.record.entry.type === "retract" &&
-            (item.record.content as { target?: string } | null)?.target === id
-          ),
+        // Held entries released here were not in the batch's read.
+        retractedBefore: retracted.has(id) ||
+          (!items.includes(record) &&
+            (await this.#store.retractedAmong([id])).has(id)),
       };
+      if (entry.type === "retract" && record.content) {
+        retracted.add((record.content as { target: string }).target);
+      }
       pending.push(append);
       pendingIds.set(id, append);
       state.head = {
@@ -224,7 +230,7 @@ export class Ingest {
     await this.#commit(pending);
     for (const { index, record, storedId } of forks) {
       const stored = await this.#store.get(storedId);
-      const proof = makeForkProof(stored!.stored.entry, record.entry);
+      const proof = makeForkProof(stored!.entry, record.entry);
       await this.#store.storeForkProof(proof, forkProofId(proof));
       this.#heads.delete(record.entry.author);
       outcomes[index] = reject(
@@ -290,10 +296,13 @@ export class Ingest {
     const target = (record.content as { target: string }).target;
     const inBatch = pendingIds.get(target);
     const found = inBatch
-      ? { entry: inBatch.record.entry, content: inBatch.record.content }
-      : await this.#store.get(target).then((item) =>
-        item && { entry: item.stored.entry, content: item.content }
-      );
+      ? {
+        entry: inBatch.record.entry,
+        content: inBatch.record.content,
+        id: target,
+        receivedAt: inBatch.receivedAt,
+      }
+      : await this.#store.get(target);
     if (!found) return undefined;
     if (found.entry.author !== record.entry.author) {
       return new ProtocolError(
@@ -301,7 +310,8 @@ export class Ingest {
         "Cannot accept entry: it retracts an entry by another author",
       );
     }
-    return found;
+    const { entry, content, id, receivedAt } = found;
+    return { entry, content, id, receivedAt };
   }
 
   #hold(

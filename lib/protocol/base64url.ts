@@ -8,7 +8,8 @@
 
 const ALPHABET =
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const LOOKUP = new Map([...ALPHABET].map((char, index) => [char, index]));
+const LOOKUP = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
 
 /**
  * Encodes bytes as base64url without padding.
@@ -62,9 +63,10 @@ export function decodeBase64Url(
   let buffer = 0;
   let bits = 0;
   let out = 0;
-  for (const char of text) {
-    const value = LOOKUP.get(char);
-    if (value === undefined) return undefined;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? LOOKUP[code] : -1;
+    if (value === -1) return undefined;
     buffer = (buffer << 6) | value;
     bits += 6;
     if (bits >= 8) {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { sha256 } from "@noble/hashes/sha2.js";
 import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
 import { canonicalize, parseCanonical } from "./canonical_json.ts";
 import { assertValidContent, type Content, type EntryType } from "./content.ts";
@@ -28,6 +29,10 @@ export interface DecodedRecord {
   content: Content | null;
   /** The entry id. */
   id: string;
+  /** The exact bytes the signature covers. */
+  signed: Uint8Array;
+  /** The canonical line the record arrived as. */
+  line: string;
 }
 
 /** Checks a signature: the server passes WebCrypto, the browser @noble. */
@@ -111,22 +116,26 @@ export function decodeRecord(
   }
   const { entry, content } = parsed as { entry: unknown; content: unknown };
   assertValidEntryShape(entry, options);
-  const entryBytes = encoder.encode(canonicalize(entry)).length;
-  if (entryBytes > LIMITS.entryBytes) {
+  // The line is canonical and its keys are sorted, so it reads
+  // {"content":C,"entry":E} with C and E canonical themselves. The entry's
+  // values are all scalars, so its opening is the last ',"entry":{'.
+  const split = line.lastIndexOf(',"entry":{');
+  const entryBytes = encoder.encode(line.slice(split + 9, -1));
+  if (entryBytes.length > LIMITS.entryBytes) {
     throw new ProtocolError(
       "entry_too_large",
-      `Cannot accept entry: it has ${entryBytes} bytes, at most ${LIMITS.entryBytes} allowed`,
+      `Cannot accept entry: it has ${entryBytes.length} bytes, at most ${LIMITS.entryBytes} allowed`,
     );
   }
   if (content !== null) {
-    const contentBytes = encoder.encode(canonicalize(content)).length;
-    if (contentBytes > LIMITS.contentBytes) {
+    const contentBytes = encoder.encode(line.slice(11, split));
+    if (contentBytes.length > LIMITS.contentBytes) {
       throw new ProtocolError(
         "content_too_large",
-        `Cannot accept content: it has ${contentBytes} bytes, at most ${LIMITS.contentBytes} allowed`,
+        `Cannot accept content: it has ${contentBytes.length} bytes, at most ${LIMITS.contentBytes} allowed`,
       );
     }
-    if (contentHashOf(content) !== entry.contentHash) {
+    if (encodeBase64Url(sha256(contentBytes)) !== entry.contentHash) {
       throw new ProtocolError(
         "content_mismatch",
         "Cannot accept content: its SHA-256 does not match the entry's contentHash",
@@ -134,7 +143,17 @@ export function decodeRecord(
     }
     assertValidContent(entry.type, content);
   }
-  return { entry, content: content as Content | null, id: entryId(entry) };
+  return {
+    entry,
+    content: content as Content | null,
+    id: encodeBase64Url(sha256(entryBytes)),
+    // The signed bytes are the canonical entry without "sig", the one
+    // base64url-valued field between "seq" and "ts".
+    signed: encoder.encode(
+      line.slice(split + 9, -1).replace(/,"sig":"[A-Za-z0-9_-]{86}"/, ""),
+    ),
+    line,
+  };
 }
 
 /**
@@ -155,7 +174,7 @@ export async function verifyRecord(
   const record = decodeRecord(line, options);
   const ok = await options.verify(
     decodeBase64Url(record.entry.author)!,
-    signingBytes(record.entry),
+    record.signed,
     decodeBase64Url(record.entry.sig)!,
   );
   if (!ok) {

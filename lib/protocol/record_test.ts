@@ -13,6 +13,7 @@ import {
   encodeBase64Url,
   isValidContent,
   ProtocolError,
+  signingBytes,
   verifyRecord,
 } from "./mod.ts";
 
@@ -78,7 +79,13 @@ Deno.test("createRecord makes records that decode to the same entry and id", asy
     signer,
   );
   const decoded = await verifyRecord(line, { now: NOW, verify: verifyEd25519 });
-  assert.deepEqual(decoded, { entry, content: { text: "Hi" }, id });
+  assert.deepEqual(decoded, {
+    entry,
+    content: { text: "Hi" },
+    id,
+    signed: signingBytes(entry),
+    line,
+  });
   assert.throws(
     () =>
       createRecord({

@@ -1,17 +1,24 @@
 /**
- * The record store on Deno KV: entries, content, author logs and heads,
- * indexes and fork proofs. Writes come only from lib/ingest, as batches of
- * appends committed atomically together with every index they touch.
+ * The record store on Deno KV: author logs, heads, indexes and fork proofs.
+ * Writes come only from lib/ingest, as batches of appends committed
+ * atomically together with every index they touch.
+ *
+ * Each log slot holds the record's canonical line as bytes. Reading a log
+ * is then one range scan that yields exactly what was verified, and a value
+ * is as large as its UTF-8 (at most 62,000 bytes): stored as a JS object, a
+ * 60,000-byte text with one non-Latin-1 character would serialize as
+ * UTF-16 and break KV's 64 KiB value limit.
  *
  * @module
  */
 import type { ForkProof } from "../log/mod.ts";
-import type {
-  Content,
-  DecodedRecord,
-  Entry,
-  PostContent,
+import {
+  type Content,
+  type DecodedRecord,
+  encodeRecord,
+  type Entry,
 } from "../protocol/mod.ts";
+import { indexesOf, type Mutation } from "./indexes.ts";
 import { KEYS } from "./schema.ts";
 
 /** The end of an author's log. */
@@ -24,10 +31,22 @@ export interface AuthorHead {
   forked: boolean;
 }
 
-/** An entry as stored. */
+/** What a log slot holds. */
 export interface StoredEntry {
-  entry: Entry;
+  id: string;
   /** When this instance accepted it (ms). */
+  receivedAt: number;
+  /** UTF-8 of the canonical record line (content null once dropped). */
+  line: Uint8Array;
+}
+
+/** An entry with its content (null where dropped or never held). */
+export interface EntryWithContent {
+  entry: Entry;
+  content: Content | null;
+  id: string;
+  /** The canonical record line. */
+  line: string;
   receivedAt: number;
 }
 
@@ -38,16 +57,27 @@ export interface Append {
   /** The head before this append, as read (null for a new author). */
   previousHead: AuthorHead | null;
   /** For a retract: the target, when it is stored and by the same author. */
-  retractTarget?: { entry: Entry; content: Content | null };
+  retractTarget?: {
+    entry: Entry;
+    content: Content | null;
+    id: string;
+    receivedAt: number;
+  };
   /** Whether an earlier retract already names this entry: store no content. */
   retractedBefore: boolean;
 }
 
-type Mutation = { key: Deno.KvKey; value?: unknown };
+/** Where an entry sits: what `["entry", id]` holds. */
+interface Location {
+  author: string;
+  seq: number;
+}
 
 // Deno KV's limits per atomic operation, with room to spare.
 const MAX_MUTATIONS = 900;
 const MAX_BYTES = 700_000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** Reads and writes records in Deno KV. */
 export class RecordStore {
@@ -66,109 +96,94 @@ export class RecordStore {
     return { head: found.value, versionstamp: found.versionstamp };
   }
 
-  /** The stored entry with this id, its content (null if dropped) and whether it was retracted. */
+  /** The entry with this id, its content (null if dropped) and whether it was retracted. */
   async get(
     id: string,
-  ): Promise<
-    { stored: StoredEntry; content: Content | null; retracted: boolean } | null
-  > {
-    const [stored, content, retracted] = await this.kv.getMany<
-      [StoredEntry, Content, string]
-    >([
-      KEYS.entry(id),
-      KEYS.content(id),
+  ): Promise<(EntryWithContent & { retracted: boolean }) | null> {
+    const location = (await this.kv.get<Location>(KEYS.entry(id))).value;
+    if (!location) return null;
+    const [slot, retracted] = await this.kv.getMany<[StoredEntry, string]>([
+      KEYS.log(location.author, location.seq),
       KEYS.retracted(id),
     ]);
-    if (!stored.value) return null;
-    return {
-      stored: stored.value,
-      content: content.value,
-      retracted: retracted.value !== null,
-    };
+    return slot.value &&
+      { ...unpack(slot.value), retracted: retracted.value !== null };
   }
 
   /** Id of the canonical entry at `seq` of `author`'s log. */
   async idAt(author: string, seq: number): Promise<string | undefined> {
-    return (await this.kv.get<string>(KEYS.log(author, seq))).value ??
-      undefined;
+    return (await this.kv.get<StoredEntry>(KEYS.log(author, seq))).value?.id;
   }
 
-  /** Whether a retract naming `id` is stored. */
-  async isRetracted(id: string): Promise<boolean> {
-    return (await this.kv.get(KEYS.retracted(id))).value !== null;
+  /** Which of `ids` a stored retract names (read ten at a time, concurrently). */
+  async retractedAmong(ids: string[]): Promise<Set<string>> {
+    const groups: string[][] = [];
+    for (let i = 0; i < ids.length; i += 10) groups.push(ids.slice(i, i + 10));
+    const results = await Promise.all(
+      groups.map((group) => this.kv.getMany(group.map(KEYS.retracted))),
+    );
+    return new Set(
+      results.flat().filter((item) => item.value !== null).map((item) =>
+        item.key[1] as string
+      ),
+    );
   }
 
   /**
-   * Entries of `author`'s log with seq above `after`, in order, with their
-   * content (null where dropped), at most `limit`.
+   * Entries of `author`'s log with seq above `after`, in order, at most
+   * `limit`: one range scan.
    */
   async *log(
     author: string,
     options: { after?: number; limit?: number } = {},
-  ): AsyncGenerator<
-    { entry: Entry; content: Content | null; id: string }
-  > {
-    const iterator = this.kv.list<string>({
-      start: KEYS.log(author, (options.after ?? 0) + 1),
-      end: [...KEYS.logPrefix(author), Number.MAX_SAFE_INTEGER],
-    }, {
-      limit: options.limit,
-      batchSize: Math.min(options.limit ?? 500, 500),
-    });
-    for await (const { value: id } of iterator) {
-      const [stored, content] = await this.kv.getMany<[StoredEntry, Content]>([
-        KEYS.entry(id),
-        KEYS.content(id),
-      ]);
-      if (!stored.value) continue;
-      yield { entry: stored.value.entry, content: content.value, id };
-    }
+  ): AsyncGenerator<EntryWithContent> {
+    const entries = this.kv.list<StoredEntry>(
+      {
+        start: KEYS.log(author, (options.after ?? 0) + 1),
+        end: [...KEYS.logPrefix(author), Infinity],
+      },
+      { limit: options.limit, batchSize: Math.min(options.limit ?? 500, 500) },
+    );
+    for await (const { value } of entries) yield unpack(value);
   }
 
   /** The newest `limit` entries of `author`'s log, newest first. */
-  async newest(
-    author: string,
-    limit: number,
-  ): Promise<{ entry: Entry; content: Content | null; id: string }[]> {
-    const ids: string[] = [];
+  async newest(author: string, limit: number): Promise<EntryWithContent[]> {
+    const found: EntryWithContent[] = [];
     for await (
-      const { value } of this.kv.list<string>({
+      const { value } of this.kv.list<StoredEntry>({
         prefix: KEYS.logPrefix(author),
       }, { reverse: true, limit })
     ) {
-      ids.push(value);
+      found.push(unpack(value));
     }
-    return await this.#withContent(ids);
+    return found;
   }
 
   /** The newest posts and reposts of the whole instance, newest first. */
-  async timeline(
-    limit: number,
-  ): Promise<{ entry: Entry; content: Content | null; id: string }[]> {
-    const ids: string[] = [];
+  async timeline(limit: number): Promise<EntryWithContent[]> {
+    const locations: Location[] = [];
     for await (
-      const { key } of this.kv.list({ prefix: ["timeline"] }, {
-        reverse: true,
-        limit,
-      })
+      const { value } of this.kv.list<[string, number]>({
+        prefix: ["timeline"],
+      }, { reverse: true, limit })
     ) {
-      ids.push(key[2] as string);
+      locations.push({ author: value[0], seq: value[1] });
     }
-    return await this.#withContent(ids);
-  }
-
-  async #withContent(ids: string[]) {
-    const found = [];
-    for (const id of ids) {
-      const [stored, content] = await this.kv.getMany<[StoredEntry, Content]>([
-        KEYS.entry(id),
-        KEYS.content(id),
-      ]);
-      if (stored.value) {
-        found.push({ entry: stored.value.entry, content: content.value, id });
-      }
+    const groups: Location[][] = [];
+    for (let i = 0; i < locations.length; i += 10) {
+      groups.push(locations.slice(i, i + 10));
     }
-    return found;
+    const results = await Promise.all(
+      groups.map((group) =>
+        this.kv.getMany<StoredEntry[]>(
+          group.map(({ author, seq }) => KEYS.log(author, seq)),
+        )
+      ),
+    );
+    return results.flat().filter((item) => item.value !== null).map((item) =>
+      unpack(item.value!)
+    );
   }
 
   /** Fork proofs stored against `author`. */
@@ -202,7 +217,7 @@ export class RecordStore {
   /**
    * Commits appends in as few atomic operations as KV's limits allow. Each
    * operation checks the heads it extends, so a concurrent writer makes it
-   * fail instead of forking the store.
+   * fail instead of forking the store, and writes each head once.
    *
    * @returns how many appends were committed (a prefix of `appends`); fewer
    * than all means a head check failed and the rest must be re-prepared.
@@ -214,170 +229,120 @@ export class RecordStore {
     let done = 0;
     while (done < appends.length) {
       const atomic = this.kv.atomic();
-      const checked = new Set<string>();
+      const heads = new Map<string, AuthorHead>();
       let mutations = 0;
       let bytes = 0;
       let taken = 0;
       for (const append of appends.slice(done)) {
         const list = mutationsOf(append);
-        const size = list.reduce((sum, item) => sum + approximateSize(item), 0);
+        const size = list.reduce((sum, item) => sum + sizeOf(item), 0);
+        const author = append.record.entry.author;
+        const extra = heads.has(author) ? 0 : 2;
         if (
           taken > 0 &&
-          (mutations + list.length + 1 > MAX_MUTATIONS ||
+          (mutations + list.length + extra > MAX_MUTATIONS ||
             bytes + size > MAX_BYTES)
         ) break;
-        const author = append.record.entry.author;
-        if (!checked.has(author)) {
+        if (!heads.has(author)) {
           atomic.check({
             key: KEYS.head(author),
             versionstamp: checks.get(author) ?? null,
           });
-          checked.add(author);
         }
+        const { entry, id } = append.record;
+        heads.set(author, {
+          seq: entry.seq,
+          id,
+          count: entry.seq,
+          forked: append.previousHead?.forked ?? false,
+        });
         for (const item of list) {
           if (item.value === undefined) atomic.delete(item.key);
           else atomic.set(item.key, item.value);
         }
-        mutations += list.length;
+        mutations += list.length + extra;
         bytes += size;
         taken++;
       }
+      for (const [author, head] of heads) atomic.set(KEYS.head(author), head);
       const result = await atomic.commit();
       if (!result.ok) return done;
-      for (const author of checked) checks.set(author, result.versionstamp);
+      for (const author of heads.keys()) {
+        checks.set(author, result.versionstamp);
+      }
       done += taken;
     }
     return done;
   }
 }
 
-/** Every key an append writes or deletes. */
+function unpack(slot: StoredEntry): EntryWithContent {
+  const line = decoder.decode(slot.line);
+  const { entry, content } = JSON.parse(line) as {
+    entry: Entry;
+    content: Content | null;
+  };
+  return { entry, content, id: slot.id, line, receivedAt: slot.receivedAt };
+}
+
+/** Every key an append writes or deletes, its head aside. */
 function mutationsOf(append: Append): Mutation[] {
-  const { record, receivedAt, previousHead, retractTarget, retractedBefore } =
-    append;
+  const { record, receivedAt, retractTarget, retractedBefore } = append;
   const { entry, content, id } = record;
-  // Authors claim their own ts; ordering by the earlier of claim and receipt
-  // stops a future-dated entry from pinning itself to the top of timelines.
-  const time = Math.min(entry.ts, receivedAt);
+  const kept = retractedBefore ? null : content;
   const list: Mutation[] = [
-    { key: KEYS.entry(id), value: { entry, receivedAt } satisfies StoredEntry },
-    { key: KEYS.log(entry.author, entry.seq), value: id },
     {
-      key: KEYS.head(entry.author),
+      key: KEYS.entry(id),
+      value: { author: entry.author, seq: entry.seq } satisfies Location,
+    },
+    {
+      key: KEYS.log(entry.author, entry.seq),
       value: {
-        seq: entry.seq,
         id,
-        count: entry.seq,
-        forked: previousHead?.forked ?? false,
-      } satisfies AuthorHead,
+        receivedAt,
+        line: encoder.encode(
+          kept === content ? record.line : encodeRecord(entry, null),
+        ),
+      },
     },
   ];
-  if (content === null || retractedBefore) return list;
-  list.push({ key: KEYS.content(id), value: content });
-  list.push(...indexesOf(entry, content, id, time));
-  if (entry.type === "retract" && retractTarget) {
-    const target = (content as { target: string }).target;
-    list.push({ key: KEYS.content(target), value: undefined });
-    if (retractTarget.content) {
-      const targetTime = Math.min(retractTarget.entry.ts, receivedAt);
-      for (
-        const item of indexesOf(
-          retractTarget.entry,
-          retractTarget.content,
-          target,
-          targetTime,
-        )
-      ) {
-        // Only index entries are dropped; a retracted follow stays a follow
-        // until an unfollow says otherwise.
-        if (
-          item.key[0] !== "follows" && item.key[0] !== "followers" &&
-          item.key[0] !== "profile"
-        ) {
-          list.push({ key: item.key, value: undefined });
+  if (kept === null) return list;
+  list.push(...indexesOf(entry, kept, id, receivedAt));
+  const target = (kept as { target?: string }).target;
+  if (entry.type === "retract" && target) {
+    list.push({ key: KEYS.retracted(target), value: id });
+    if (retractTarget) {
+      // Rewrite the target's slot without content, and drop what it indexed;
+      // a retracted follow stays a follow until an unfollow says otherwise.
+      const { entry: old, content: oldContent, receivedAt: oldReceived } =
+        retractTarget;
+      list.push({
+        key: KEYS.log(old.author, old.seq),
+        value: {
+          id: target,
+          receivedAt: oldReceived,
+          line: encoder.encode(encodeRecord(old, null)),
+        },
+      });
+      if (oldContent) {
+        for (const item of indexesOf(old, oldContent, target, oldReceived)) {
+          if (
+            !["follows", "followers", "profile"].includes(item.key[0] as string)
+          ) {
+            list.push({ key: item.key, value: undefined });
+          }
         }
       }
     }
   }
-  if (entry.type === "retract") {
-    list.push({
-      key: KEYS.retracted((content as { target: string }).target),
-      value: id,
-    });
-  }
   return list;
 }
 
-/** Index keys derived from one entry's content. */
-function indexesOf(
-  entry: Entry,
-  content: Content,
-  id: string,
-  time: number,
-): Mutation[] {
-  const list: Mutation[] = [];
-  const author = entry.author;
-  switch (entry.type) {
-    case "post": {
-      const post = content as PostContent;
-      list.push({ key: KEYS.timeline(time, id), value: author });
-      if (post.root) {
-        list.push({ key: KEYS.replies(post.root, time, id), value: author });
-      }
-      for (const tag of post.tags ?? []) {
-        list.push({ key: KEYS.tag(tag, time, id), value: author });
-      }
-      for (const mentioned of post.mentions ?? []) {
-        list.push({ key: KEYS.mention(mentioned, time, id), value: author });
-      }
-      break;
-    }
-    case "repost": {
-      const target = (content as { target: string }).target;
-      list.push({ key: KEYS.timeline(time, id), value: author }, {
-        key: KEYS.repost(target, id),
-        value: author,
-      });
-      break;
-    }
-    case "react": {
-      const { target, reaction } = content as {
-        target: string;
-        reaction: string;
-      };
-      list.push({
-        key: KEYS.reaction(target, id),
-        value: { author, reaction },
-      });
-      break;
-    }
-    case "follow": {
-      const target = (content as { target: string }).target;
-      list.push({ key: KEYS.follows(author, target), value: entry.seq }, {
-        key: KEYS.followers(target, author),
-        value: entry.seq,
-      });
-      break;
-    }
-    case "unfollow": {
-      const target = (content as { target: string }).target;
-      list.push({ key: KEYS.follows(author, target), value: undefined }, {
-        key: KEYS.followers(target, author),
-        value: undefined,
-      });
-      break;
-    }
-    case "profile":
-      list.push({
-        key: KEYS.profile(author),
-        value: { seq: entry.seq, id, profile: content },
-      });
-      break;
-  }
-  return list;
-}
-
-function approximateSize(item: Mutation): number {
-  return JSON.stringify(item.key).length +
-    (item.value === undefined ? 0 : JSON.stringify(item.value).length);
+function sizeOf(item: Mutation): number {
+  const value = item.value;
+  const valueSize = value === undefined
+    ? 0
+    : (value as { line?: Uint8Array }).line?.length ??
+      JSON.stringify(value).length;
+  return JSON.stringify(item.key).length + valueSize + 64;
 }

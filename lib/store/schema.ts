@@ -8,11 +8,9 @@
 
 /** Key builders of the store. */
 export const KEYS = {
-  /** id -> StoredEntry. */
+  /** id -> where the entry sits: {author, seq}. */
   entry: (id: string) => ["entry", id],
-  /** id -> content; absent when dropped. */
-  content: (id: string) => ["content", id],
-  /** (author, seq) -> id of the canonical branch. */
+  /** (author, seq) -> StoredEntry {id, receivedAt, line} of the canonical branch. */
   log: (author: string, seq: number) => ["log", author, seq],
   logPrefix: (author: string) => ["log", author],
   /** author -> AuthorHead. */

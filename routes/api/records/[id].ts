@@ -1,4 +1,4 @@
-import { decodeBase64Url, encodeRecord } from "../../../lib/protocol/mod.ts";
+import { decodeBase64Url } from "../../../lib/protocol/mod.ts";
 import type { AppState } from "../../../lib/instance/mod.ts";
 import { HttpError, type RouteContext } from "../../../lib/web/mod.ts";
 
@@ -18,9 +18,10 @@ export const handler = {
         reason: "unknown_record",
       });
     }
-    // Retraction deleted the content; the entry alone still verifies.
+    // The stored line: retraction rewrote it with content null, and the
+    // entry alone still verifies.
     const { content } = found;
-    return new Response(encodeRecord(found.stored.entry, content), {
+    return new Response(found.line, {
       headers: {
         "Content-Type": "application/json",
         "Kith-Retracted": String(found.retracted),

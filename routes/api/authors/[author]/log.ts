@@ -1,5 +1,4 @@
 import { parseAuthorParam, parseLogQuery } from "../../../../lib/app/mod.ts";
-import { encodeRecord } from "../../../../lib/protocol/mod.ts";
 import type { AppState } from "../../../../lib/instance/mod.ts";
 import type { RouteContext } from "../../../../lib/web/mod.ts";
 
@@ -16,9 +15,8 @@ export const handler = {
       async pull(controller) {
         const next = await entries.next();
         if (next.done) return controller.close();
-        const { entry, content } = next.value;
-        // Content is already null where it was retracted or never arrived.
-        controller.enqueue(encoder.encode(encodeRecord(entry, content) + "\n"));
+        // The stored canonical line; content is null where it was dropped.
+        controller.enqueue(encoder.encode(next.value.line + "\n"));
       },
       async cancel() {
         await entries.return(undefined);

@@ -1,0 +1,93 @@
+/**
+ * The indexes an entry's content implies. Pure: the same entry always
+ * gives the same keys, so a retraction can delete exactly what its target
+ * wrote.
+ *
+ * @module
+ */
+import type { Content, Entry, PostContent } from "../protocol/mod.ts";
+import { KEYS } from "./schema.ts";
+
+/** A KV write (`value` set) or delete (`value` undefined). */
+export type Mutation = { key: Deno.KvKey; value?: unknown };
+
+/**
+ * Index keys of one entry. Index values are `[author, seq]`, where the
+ * entry's log slot is.
+ *
+ * @example
+ * ```ts
+ * for (const { key, value } of indexesOf(entry, content, id, receivedAt)) atomic.set(key, value);
+ * ```
+ */
+export function indexesOf(
+  entry: Entry,
+  content: Content,
+  id: string,
+  receivedAt: number,
+): Mutation[] {
+  // Authors claim their own ts; ordering by the earlier of claim and receipt
+  // stops a future-dated entry from pinning itself to the top of timelines.
+  const time = Math.min(entry.ts, receivedAt);
+  const at = [entry.author, entry.seq];
+  const author = entry.author;
+  const list: Mutation[] = [];
+  switch (entry.type) {
+    case "post": {
+      const post = content as PostContent;
+      list.push({ key: KEYS.timeline(time, id), value: at });
+      if (post.root) {
+        list.push({ key: KEYS.replies(post.root, time, id), value: at });
+      }
+      for (const tag of post.tags ?? []) {
+        list.push({ key: KEYS.tag(tag, time, id), value: at });
+      }
+      for (const mentioned of post.mentions ?? []) {
+        list.push({ key: KEYS.mention(mentioned, time, id), value: at });
+      }
+      break;
+    }
+    case "repost": {
+      const target = (content as { target: string }).target;
+      list.push({ key: KEYS.timeline(time, id), value: at }, {
+        key: KEYS.repost(target, id),
+        value: at,
+      });
+      break;
+    }
+    case "react": {
+      const { target, reaction } = content as {
+        target: string;
+        reaction: string;
+      };
+      list.push({
+        key: KEYS.reaction(target, id),
+        value: { author, reaction },
+      });
+      break;
+    }
+    case "follow": {
+      const target = (content as { target: string }).target;
+      list.push({ key: KEYS.follows(author, target), value: entry.seq }, {
+        key: KEYS.followers(target, author),
+        value: entry.seq,
+      });
+      break;
+    }
+    case "unfollow": {
+      const target = (content as { target: string }).target;
+      list.push({ key: KEYS.follows(author, target), value: undefined }, {
+        key: KEYS.followers(target, author),
+        value: undefined,
+      });
+      break;
+    }
+    case "profile":
+      list.push({
+        key: KEYS.profile(author),
+        value: { seq: entry.seq, id, profile: content },
+      });
+      break;
+  }
+  return list;
+}
