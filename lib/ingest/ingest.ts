@@ -50,7 +50,13 @@ interface Held {
 export class Ingest {
   readonly #store: RecordStore;
   readonly #options: Required<IngestOptions>;
-  #lock: Promise<unknown> = Promise.resolve();
+  readonly #queue: {
+    items: (DecodedRecord | ProtocolError)[];
+    source: IngestSource;
+    resolve: (outcomes: IngestOutcome[]) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  #draining = false;
   readonly #heads = new Map<
     string,
     { head: AuthorHead | null; versionstamp: string | null }
@@ -105,22 +111,53 @@ export class Ingest {
         "Cannot accept entry: the signature does not verify for its author",
       );
     }));
-    return await this.#exclusive(() =>
-      this.#apply(signed, options.source, now)
-    );
+    return await new Promise<IngestOutcome[]>((resolve, reject) => {
+      this.#queue.push({
+        items: signed,
+        source: options.source,
+        resolve,
+        reject,
+      });
+      if (!this.#draining) this.#drain();
+    });
   }
 
-  #exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#lock.then(work);
-    this.#lock = run.catch(() => {});
-    return run;
+  /**
+   * Applies queued submissions one group at a time. Submissions that arrive
+   * while a group commits wait and then share the next group's commit, so
+   * many concurrent single-record POSTs cost a few KV commits, not one each.
+   */
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) {
+        const group = this.#queue.splice(0, this.#queue.length);
+        const items = group.flatMap((job) => job.items);
+        const sources = group.flatMap((job) => job.items.map(() => job.source));
+        try {
+          const outcomes = await this.#apply(
+            items,
+            sources,
+            this.#options.now(),
+          );
+          let offset = 0;
+          for (const job of group) {
+            job.resolve(outcomes.slice(offset, offset += job.items.length));
+          }
+        } catch (error) {
+          for (const job of group) job.reject(error);
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
   }
 
   async #apply(
     items: (DecodedRecord | ProtocolError)[],
-    source: IngestSource,
+    sources: IngestSource[],
     receivedAt: number,
-  ) {
+  ): Promise<IngestOutcome[]> {
     const outcomes: IngestOutcome[] = new Array(items.length);
     const pending: Append[] = [];
     const forks: { index: number; record: DecodedRecord; storedId: string }[] =
@@ -128,6 +165,7 @@ export class Ingest {
     const pendingIds = new Map<string, Append>();
     // Entries a retract named before they arrived: read for the whole batch
     // at once, then kept current as retracts are appended.
+    const inBatch = new Set(items);
     const retracted = await this.#store.retractedAmong(
       items.flatMap((item) => item instanceof ProtocolError ? [] : [item.id]),
     );
@@ -183,7 +221,7 @@ export class Ingest {
         retractTarget: retract,
         // Held entries released here were not in the batch's read.
         retractedBefore: retracted.has(id) ||
-          (!items.includes(record) &&
+          (!inBatch.has(record) &&
             (await this.#store.retractedAmong([id])).has(id)),
       };
       if (entry.type === "retract" && record.content) {
@@ -222,7 +260,7 @@ export class Ingest {
         outcomes[index] = { status: "rejected", error: item };
         continue;
       }
-      const outcome = await placeWithHeld(item, source);
+      const outcome = await placeWithHeld(item, sources[index]);
       if (outcome.status === "fork") {
         forks.push({ index, record: item, storedId: outcome.storedId });
       } else outcomes[index] = outcome;

@@ -312,3 +312,30 @@ Deno.test("content near the size limit with non-Latin-1 text fits in one KV valu
     assert.equal(stored?.line, record.line);
   });
 });
+
+Deno.test("concurrent submissions share commits and each gets its own outcomes", async () => {
+  await withIngest(async (ingest, store) => {
+    const authors = Array.from(
+      { length: 20 },
+      () => testAuthor({ ts: () => NOW - 1000 }),
+    );
+    const records = authors.map((
+      author,
+    ) => [
+      author.next("post", { text: "one" }),
+      author.next("post", { text: "two" }),
+    ]);
+    const answers = await Promise.all(records.flatMap(([first, second]) => [
+      ingest.submit([first.line], { source: "client" }),
+      ingest.submit([second.line, "{"], { source: "client" }),
+    ]));
+    for (const [i, [first, second]] of records.entries()) {
+      assert.deepEqual(answers[2 * i], [{ status: "created", id: first.id }]);
+      // The pair may be applied in either order; a second that came first is held.
+      assert.ok(["created", "held"].includes(answers[2 * i + 1][0].status));
+      assert.equal((answers[2 * i + 1][0] as { id: string }).id, second.id);
+      assert.equal(answers[2 * i + 1][1].status, "rejected");
+      assert.equal((await store.head(authors[i].key)).head?.seq, 2);
+    }
+  });
+});
