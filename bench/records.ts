@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { verifyEd25519 } from "../lib/crypto/mod.ts";
 import { Ingest } from "../lib/ingest/mod.ts";
+import { importLines } from "../lib/cli/transfer.ts";
 import {
   decodeBase64Url,
   decodeRecord,
@@ -148,10 +149,13 @@ async function batched<T>(
   }
 }
 
+async function* toAsync(lines: string[]): AsyncGenerator<string> {
+  yield* lines;
+}
+
 /** Ingests `lines` in batches into a fresh on-disk KV, asserts every record was created. */
 async function ingestOnce(
   lines: string[],
-  batch: number,
   logs: Log[],
 ): Promise<number> {
   const dir = await Deno.makeTempDir({ prefix: "kith_bench_ingest_" });
@@ -161,16 +165,16 @@ async function ingestOnce(
       verify: verifyEd25519,
       now: Date.now,
     });
+    // The bulk path is `kith import`'s: batches of 1,000, two in flight.
     let created = 0;
     const seconds = await timed(async () => {
-      for (let i = 0; i < lines.length; i += batch) {
-        const outcomes = await ingest.submit(lines.slice(i, i + batch), {
-          source: "peer",
-        });
-        const wrong = outcomes.find((outcome) => outcome.status !== "created");
-        if (wrong) throw new Error(`Ingest said ${JSON.stringify(wrong)}`);
-        created += outcomes.length;
+      const summary = await importLines(ingest, toAsync(lines));
+      if (summary.rejected + summary.held + summary.duplicates > 0) {
+        throw new Error(
+          `Ingest did not create everything: ${JSON.stringify(summary)}`,
+        );
       }
+      created = summary.created;
     });
     if (created !== lines.length) throw new Error(`Created only ${created}`);
     await assertHeads(kv, logs);
@@ -236,14 +240,14 @@ export async function measureIngest(
     return Promise.resolve();
   };
   await raw();
-  await ingestOnce(lines, options.batch, logs);
+  await ingestOnce(lines, logs);
   const ingestRates: number[] = [];
   const rawRates: number[] = [];
   const strictRates: number[] = [];
   const decodeRates: number[] = [];
   for (let round = 0; round < options.rounds; round++) {
     rawRates.push(checks.length / await timed(raw));
-    ingestRates.push(await ingestOnce(lines, options.batch, logs));
+    ingestRates.push(await ingestOnce(lines, logs));
     strictRates.push(checks.length / await timed(strict));
     decodeRates.push(lines.length / await timed(decode));
   }

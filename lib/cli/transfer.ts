@@ -54,25 +54,30 @@ export async function importLines(
   let batch: string[] = [];
   let numbers: number[] = [];
   let lineNumber = 0;
-  const flush = async () => {
-    const outcomes = await ingest.submit(batch, { source: "peer" });
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.status === "created") summary.created++;
-      else if (outcome.status === "duplicate") summary.duplicates++;
-      else if (outcome.status === "held") summary.held++;
-      else {
-        summary.rejected++;
-        if (summary.problems.length < 10) {
-          summary.problems.push(
-            `line ${
-              numbers[i]
-            }: ${outcome.error.code}: ${outcome.error.message}`,
-          );
-        }
-      }
-    }
+  // Two batches in flight: one commits while the next is decoded and verified.
+  let previous: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const [lines, at] = [batch, numbers];
     batch = [];
     numbers = [];
+    const done = ingest.submit(lines, { source: "peer" }).then((outcomes) => {
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome.status === "created") summary.created++;
+        else if (outcome.status === "duplicate") summary.duplicates++;
+        else if (outcome.status === "held") summary.held++;
+        else {
+          summary.rejected++;
+          if (summary.problems.length < 10) {
+            summary.problems.push(
+              `line ${at[i]}: ${outcome.error.code}: ${outcome.error.message}`,
+            );
+          }
+        }
+      }
+    });
+    const waitFor = previous;
+    previous = done;
+    return waitFor;
   };
   for await (const line of lines) {
     lineNumber++;
@@ -82,5 +87,6 @@ export async function importLines(
     if (batch.length >= 1000) await flush();
   }
   if (batch.length > 0) await flush();
+  await previous;
   return summary;
 }

@@ -41,6 +41,17 @@ export interface IngestOptions {
 /** A peer's entry conflicting with a stored one: becomes a fork proof after the commit. */
 type Placed = IngestOutcome | { status: "fork"; id: string; storedId: string };
 
+/** One submission waiting in line. */
+interface Job {
+  source: IngestSource;
+  /** Set once decoded and verified. */
+  items?: (DecodedRecord | ProtocolError)[];
+  /** Set when checking failed unexpectedly. */
+  failure?: unknown;
+  resolve: (outcomes: IngestOutcome[]) => void;
+  reject: (error: unknown) => void;
+}
+
 interface Held {
   record: DecodedRecord;
   source: IngestSource;
@@ -50,12 +61,7 @@ interface Held {
 export class Ingest {
   readonly #store: RecordStore;
   readonly #options: Required<IngestOptions>;
-  readonly #queue: {
-    items: (DecodedRecord | ProtocolError)[];
-    source: IngestSource;
-    resolve: (outcomes: IngestOutcome[]) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
+  readonly #queue: Job[] = [];
   #draining = false;
   readonly #heads = new Map<
     string,
@@ -88,6 +94,31 @@ export class Ingest {
     lines: string[],
     options: { source: IngestSource },
   ): Promise<IngestOutcome[]> {
+    // The job takes its place now, so submissions apply in call order even
+    // when a later one finishes its checks first; meanwhile earlier jobs
+    // commit, overlapping this one's decoding and verification.
+    const job: Job = {
+      source: options.source,
+      resolve: () => {},
+      reject: () => {},
+    };
+    const result = new Promise<IngestOutcome[]>((resolve, reject) => {
+      job.resolve = resolve;
+      job.reject = reject;
+    });
+    this.#queue.push(job);
+    try {
+      job.items = await this.#check(lines);
+    } catch (error) {
+      job.items = [];
+      job.failure = error;
+    }
+    if (!this.#draining) this.#drain();
+    return await result;
+  }
+
+  /** Decodes and verifies lines: everything that needs no store. */
+  async #check(lines: string[]): Promise<(DecodedRecord | ProtocolError)[]> {
     const now = this.#options.now();
     const decoded = lines.map((line): DecodedRecord | ProtocolError => {
       try {
@@ -97,8 +128,8 @@ export class Ingest {
         throw error;
       }
     });
-    // Signatures are checked concurrently: WebCrypto runs them off the JS thread.
-    const signed = await Promise.all(decoded.map(async (item) => {
+    // Signatures are checked concurrently: WebCrypto works off the JS thread.
+    return await Promise.all(decoded.map(async (item) => {
       if (item instanceof ProtocolError) return item;
       const { entry } = item;
       const ok = await this.#options.verify(
@@ -111,29 +142,27 @@ export class Ingest {
         "Cannot accept entry: the signature does not verify for its author",
       );
     }));
-    return await new Promise<IngestOutcome[]>((resolve, reject) => {
-      this.#queue.push({
-        items: signed,
-        source: options.source,
-        resolve,
-        reject,
-      });
-      if (!this.#draining) this.#drain();
-    });
   }
 
   /**
-   * Applies queued submissions one group at a time. Submissions that arrive
-   * while a group commits wait and then share the next group's commit, so
-   * many concurrent single-record POSTs cost a few KV commits, not one each.
+   * Applies checked submissions from the front of the queue, a group at a
+   * time: submissions that became ready while a group committed share the
+   * next commit, so many concurrent single-record POSTs cost a few KV
+   * commits, not one each.
    */
   async #drain(): Promise<void> {
     this.#draining = true;
     try {
-      while (this.#queue.length > 0) {
-        const group = this.#queue.splice(0, this.#queue.length);
-        const items = group.flatMap((job) => job.items);
-        const sources = group.flatMap((job) => job.items.map(() => job.source));
+      while (this.#queue[0]?.items !== undefined) {
+        let ready = 0;
+        while (this.#queue[ready]?.items !== undefined) ready++;
+        const group = this.#queue.splice(0, ready);
+        for (const job of group.filter((job) => job.failure !== undefined)) {
+          job.reject(job.failure);
+        }
+        const jobs = group.filter((job) => job.failure === undefined);
+        const items = jobs.flatMap((job) => job.items!);
+        const sources = jobs.flatMap((job) => job.items!.map(() => job.source));
         try {
           const outcomes = await this.#apply(
             items,
@@ -141,11 +170,11 @@ export class Ingest {
             this.#options.now(),
           );
           let offset = 0;
-          for (const job of group) {
-            job.resolve(outcomes.slice(offset, offset += job.items.length));
+          for (const job of jobs) {
+            job.resolve(outcomes.slice(offset, offset += job.items!.length));
           }
         } catch (error) {
-          for (const job of group) job.reject(error);
+          for (const job of jobs) job.reject(error);
         }
       }
     } finally {
