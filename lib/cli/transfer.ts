@@ -18,7 +18,7 @@ export async function* exportLog(
   store: RecordStore,
   author: string,
 ): AsyncGenerator<string> {
-  for await (const { line } of store.log(author)) yield line;
+  yield* store.lines(author);
 }
 
 /** Counts of an import. */

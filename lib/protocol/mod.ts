@@ -44,6 +44,7 @@ export {
   type DecodedRecord,
   decodeRecord,
   encodeRecord,
+  entryIdOfLine,
   type NewEntry,
   verifyRecord,
   type VerifySignature,

@@ -157,6 +157,21 @@ export function decodeRecord(
 }
 
 /**
+ * The entry id of a canonical record line, without decoding it: the SHA-256
+ * of the entry's canonical bytes, which end the line.
+ *
+ * @example
+ * ```ts
+ * entryIdOfLine(line) === decodeRecord(line, { now }).id; // true for valid lines
+ * ```
+ */
+export function entryIdOfLine(line: string): string {
+  return encodeBase64Url(
+    sha256(encoder.encode(line.slice(line.lastIndexOf(',"entry":{') + 9, -1))),
+  );
+}
+
+/**
  * Decodes a record and verifies its signature with `options.verify`.
  *
  * @throws {ProtocolError} As {@linkcode decodeRecord}, or

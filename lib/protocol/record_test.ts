@@ -11,6 +11,7 @@ import {
   createRecord,
   decodeRecord,
   encodeBase64Url,
+  entryIdOfLine,
   isValidContent,
   ProtocolError,
   signingBytes,
@@ -54,6 +55,13 @@ Deno.test("every frozen record vector gets its expected verdict from both verifi
       expected,
       `browser: ${item.name}`,
     );
+    if (item.id) {
+      assert.equal(
+        entryIdOfLine(item.line),
+        item.id,
+        `entryIdOfLine: ${item.name}`,
+      );
+    }
   }
 });
 

@@ -9,10 +9,5 @@
  *
  * @module
  */
-export {
-  type Append,
-  type AuthorHead,
-  RecordStore,
-  type StoredEntry,
-} from "./record_store.ts";
+export { type Append, type AuthorHead, RecordStore } from "./record_store.ts";
 export { KEYS } from "./schema.ts";

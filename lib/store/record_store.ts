@@ -17,6 +17,7 @@ import {
   type DecodedRecord,
   encodeRecord,
   type Entry,
+  entryIdOfLine,
 } from "../protocol/mod.ts";
 import { indexesOf, type Mutation } from "./indexes.ts";
 import { KEYS } from "./schema.ts";
@@ -31,15 +32,6 @@ export interface AuthorHead {
   forked: boolean;
 }
 
-/** What a log slot holds. */
-export interface StoredEntry {
-  id: string;
-  /** When this instance accepted it (ms). */
-  receivedAt: number;
-  /** UTF-8 of the canonical record line (content null once dropped). */
-  line: Uint8Array;
-}
-
 /** An entry with its content (null where dropped or never held). */
 export interface EntryWithContent {
   entry: Entry;
@@ -47,7 +39,6 @@ export interface EntryWithContent {
   id: string;
   /** The canonical record line. */
   line: string;
-  receivedAt: number;
 }
 
 /** One append, prepared by the ingest pipeline. */
@@ -67,10 +58,12 @@ export interface Append {
   retractedBefore: boolean;
 }
 
-/** Where an entry sits: what `["entry", id]` holds. */
+/** What `["entry", id]` holds: where the entry sits, and since when. */
 interface Location {
   author: string;
   seq: number;
+  /** When this instance accepted it (ms). */
+  receivedAt: number;
 }
 
 // Deno KV's limits per atomic operation, with room to spare.
@@ -96,23 +89,30 @@ export class RecordStore {
     return { head: found.value, versionstamp: found.versionstamp };
   }
 
-  /** The entry with this id, its content (null if dropped) and whether it was retracted. */
+  /** The entry with this id, its content (null if dropped), when it arrived and whether it was retracted. */
   async get(
     id: string,
-  ): Promise<(EntryWithContent & { retracted: boolean }) | null> {
+  ): Promise<
+    (EntryWithContent & { receivedAt: number; retracted: boolean }) | null
+  > {
     const location = (await this.kv.get<Location>(KEYS.entry(id))).value;
     if (!location) return null;
-    const [slot, retracted] = await this.kv.getMany<[StoredEntry, string]>([
+    const [slot, retracted] = await this.kv.getMany<[Uint8Array, string]>([
       KEYS.log(location.author, location.seq),
       KEYS.retracted(id),
     ]);
-    return slot.value &&
-      { ...unpack(slot.value), retracted: retracted.value !== null };
+    if (!slot.value) return null;
+    return {
+      ...unpack(slot.value, id),
+      receivedAt: location.receivedAt,
+      retracted: retracted.value !== null,
+    };
   }
 
   /** Id of the canonical entry at `seq` of `author`'s log. */
   async idAt(author: string, seq: number): Promise<string | undefined> {
-    return (await this.kv.get<StoredEntry>(KEYS.log(author, seq))).value?.id;
+    const slot = (await this.kv.get<Uint8Array>(KEYS.log(author, seq))).value;
+    return slot ? entryIdOfLine(decoder.decode(slot)) : undefined;
   }
 
   /** Which of `ids` a stored retract names (read ten at a time, concurrently). */
@@ -130,28 +130,37 @@ export class RecordStore {
   }
 
   /**
-   * Entries of `author`'s log with seq above `after`, in order, at most
-   * `limit`: one range scan.
+   * Canonical record lines of `author`'s log with seq above `after`, in
+   * order, at most `limit`: one range scan, nothing decoded. What export,
+   * verification and the log API serve.
    */
-  async *log(
+  async *lines(
     author: string,
     options: { after?: number; limit?: number } = {},
-  ): AsyncGenerator<EntryWithContent> {
-    const entries = this.kv.list<StoredEntry>(
+  ): AsyncGenerator<string> {
+    const slots = this.kv.list<Uint8Array>(
       {
         start: KEYS.log(author, (options.after ?? 0) + 1),
         end: [...KEYS.logPrefix(author), Infinity],
       },
       { limit: options.limit, batchSize: Math.min(options.limit ?? 500, 500) },
     );
-    for await (const { value } of entries) yield unpack(value);
+    for await (const { value } of slots) yield decoder.decode(value);
+  }
+
+  /** Entries of `author`'s log with seq above `after`, decoded, in order. */
+  async *log(
+    author: string,
+    options: { after?: number; limit?: number } = {},
+  ): AsyncGenerator<EntryWithContent> {
+    for await (const line of this.lines(author, options)) yield unpack(line);
   }
 
   /** The newest `limit` entries of `author`'s log, newest first. */
   async newest(author: string, limit: number): Promise<EntryWithContent[]> {
     const found: EntryWithContent[] = [];
     for await (
-      const { value } of this.kv.list<StoredEntry>({
+      const { value } of this.kv.list<Uint8Array>({
         prefix: KEYS.logPrefix(author),
       }, { reverse: true, limit })
     ) {
@@ -162,7 +171,7 @@ export class RecordStore {
 
   /** The newest posts and reposts of the whole instance, newest first. */
   async timeline(limit: number): Promise<EntryWithContent[]> {
-    const locations: Location[] = [];
+    const locations: Pick<Location, "author" | "seq">[] = [];
     for await (
       const { value } of this.kv.list<[string, number]>({
         prefix: ["timeline"],
@@ -170,13 +179,13 @@ export class RecordStore {
     ) {
       locations.push({ author: value[0], seq: value[1] });
     }
-    const groups: Location[][] = [];
+    const groups: (typeof locations)[] = [];
     for (let i = 0; i < locations.length; i += 10) {
       groups.push(locations.slice(i, i + 10));
     }
     const results = await Promise.all(
       groups.map((group) =>
-        this.kv.getMany<StoredEntry[]>(
+        this.kv.getMany<Uint8Array[]>(
           group.map(({ author, seq }) => KEYS.log(author, seq)),
         )
       ),
@@ -276,13 +285,13 @@ export class RecordStore {
   }
 }
 
-function unpack(slot: StoredEntry): EntryWithContent {
-  const line = decoder.decode(slot.line);
+function unpack(slot: Uint8Array | string, knownId?: string): EntryWithContent {
+  const line = typeof slot === "string" ? slot : decoder.decode(slot);
   const { entry, content } = JSON.parse(line) as {
     entry: Entry;
     content: Content | null;
   };
-  return { entry, content, id: slot.id, line, receivedAt: slot.receivedAt };
+  return { entry, content, id: knownId ?? entryIdOfLine(line), line };
 }
 
 /** Every key an append writes or deletes, its head aside. */
@@ -293,17 +302,17 @@ function mutationsOf(append: Append): Mutation[] {
   const list: Mutation[] = [
     {
       key: KEYS.entry(id),
-      value: { author: entry.author, seq: entry.seq } satisfies Location,
+      value: {
+        author: entry.author,
+        seq: entry.seq,
+        receivedAt,
+      } satisfies Location,
     },
     {
       key: KEYS.log(entry.author, entry.seq),
-      value: {
-        id,
-        receivedAt,
-        line: encoder.encode(
-          kept === content ? record.line : encodeRecord(entry, null),
-        ),
-      },
+      value: encoder.encode(
+        kept === content ? record.line : encodeRecord(entry, null),
+      ),
     },
   ];
   if (kept === null) return list;
@@ -318,11 +327,7 @@ function mutationsOf(append: Append): Mutation[] {
         retractTarget;
       list.push({
         key: KEYS.log(old.author, old.seq),
-        value: {
-          id: target,
-          receivedAt: oldReceived,
-          line: encoder.encode(encodeRecord(old, null)),
-        },
+        value: encoder.encode(encodeRecord(old, null)),
       });
       if (oldContent) {
         for (const item of indexesOf(old, oldContent, target, oldReceived)) {
@@ -338,11 +343,14 @@ function mutationsOf(append: Append): Mutation[] {
   return list;
 }
 
+/**
+ * A cheap upper estimate of a mutation's size against KV's 800 KB per
+ * atomic operation: slots count their bytes, profiles their JSON, every
+ * other value and key at most a few hundred bytes.
+ */
 function sizeOf(item: Mutation): number {
   const value = item.value;
-  const valueSize = value === undefined
-    ? 0
-    : (value as { line?: Uint8Array }).line?.length ??
-      JSON.stringify(value).length;
-  return JSON.stringify(item.key).length + valueSize + 64;
+  if (value instanceof Uint8Array) return value.length + 256;
+  if (item.key[0] === "profile") return JSON.stringify(value).length + 256;
+  return 384;
 }

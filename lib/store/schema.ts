@@ -8,9 +8,9 @@
 
 /** Key builders of the store. */
 export const KEYS = {
-  /** id -> where the entry sits: {author, seq}. */
+  /** id -> {author, seq, receivedAt}: where the entry sits, since when. */
   entry: (id: string) => ["entry", id],
-  /** (author, seq) -> StoredEntry {id, receivedAt, line} of the canonical branch. */
+  /** (author, seq) -> UTF-8 bytes of the canonical record line of the first-seen entry. */
   log: (author: string, seq: number) => ["log", author, seq],
   logPrefix: (author: string) => ["log", author],
   /** author -> AuthorHead. */

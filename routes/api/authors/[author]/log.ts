@@ -8,7 +8,7 @@ export const handler = {
     const { after, limit } = parseLogQuery(ctx.url.searchParams);
     const { store } = ctx.state.instance;
     const encoder = new TextEncoder();
-    const entries = store.log(author, { after, limit });
+    const entries = store.lines(author, { after, limit });
     // Streamed, so a 10,000-entry page never sits in memory at once; a
     // client resumes with after=<last seq it received>.
     const body = new ReadableStream<Uint8Array>({
@@ -16,7 +16,7 @@ export const handler = {
         const next = await entries.next();
         if (next.done) return controller.close();
         // The stored canonical line; content is null where it was dropped.
-        controller.enqueue(encoder.encode(next.value.line + "\n"));
+        controller.enqueue(encoder.encode(next.value + "\n"));
       },
       async cancel() {
         await entries.return(undefined);
