@@ -171,8 +171,14 @@ export async function runCli(
           const ingest = new Ingest(store, {
             verify: verifyEd25519,
             now: Date.now,
+            workers: Math.max(1, navigator.hardwareConcurrency - 1),
           });
-          const summary = await importLines(ingest, readLines(argument));
+          let summary;
+          try {
+            summary = await importLines(ingest, readLines(argument));
+          } finally {
+            ingest.close();
+          }
           io.out(
             `Imported ${argument}: ${summary.created} created, ${summary.duplicates} duplicates, ${summary.held} held (gaps), ${summary.rejected} refused`,
           );

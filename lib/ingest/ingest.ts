@@ -14,6 +14,7 @@ import {
   type VerifySignature,
 } from "../protocol/mod.ts";
 import type { Append, AuthorHead, RecordStore } from "../store/mod.ts";
+import { CheckPool } from "./check_pool.ts";
 
 /** Where records come from. */
 export type IngestSource =
@@ -36,10 +37,20 @@ export interface IngestOptions {
   now: () => number;
   /** Out-of-order entries kept in memory at most (default 10,000). */
   maxHeld?: number;
+  /**
+   * Workers that decode and verify batches of 64 lines or more off the
+   * main thread (default 0: all inline). `close()` the ingest when set.
+   */
+  workers?: number;
 }
 
 /** A peer's entry conflicting with a stored one: becomes a fork proof after the commit. */
 type Placed = IngestOutcome | { status: "fork"; id: string; storedId: string };
+
+/** Smallest batch worth sending to a worker. */
+const POOL_THRESHOLD = 64;
+/** Records checked by a worker carry no signing bytes: they were used there. */
+const EMPTY = new Uint8Array(0);
 
 /** One submission waiting in line. */
 interface Job {
@@ -62,6 +73,7 @@ export class Ingest {
   readonly #store: RecordStore;
   readonly #options: Required<IngestOptions>;
   readonly #queue: Job[] = [];
+  #pool?: CheckPool;
   #draining = false;
   readonly #heads = new Map<
     string,
@@ -73,7 +85,7 @@ export class Ingest {
   /** Creates the pipeline over `store`. */
   constructor(store: RecordStore, options: IngestOptions) {
     this.#store = store;
-    this.#options = { maxHeld: 10_000, ...options };
+    this.#options = { maxHeld: 10_000, workers: 0, ...options };
   }
 
   /** Entries waiting for earlier ones. */
@@ -117,9 +129,26 @@ export class Ingest {
     return await result;
   }
 
+  /** Stops the check workers, if any. */
+  close(): void {
+    this.#pool?.close();
+    this.#pool = undefined;
+  }
+
   /** Decodes and verifies lines: everything that needs no store. */
   async #check(lines: string[]): Promise<(DecodedRecord | ProtocolError)[]> {
     const now = this.#options.now();
+    if (this.#options.workers > 0 && lines.length >= POOL_THRESHOLD) {
+      this.#pool ??= new CheckPool(this.#options.workers);
+      const results = await this.#pool.check(lines, now);
+      return results.map((result, i) => {
+        if ("entry" in result) {
+          return { ...result, line: lines[i], signed: EMPTY };
+        }
+        if (result.code === "internal") throw new Error(result.message);
+        return new ProtocolError(result.code, result.message);
+      });
+    }
     const decoded = lines.map((line): DecodedRecord | ProtocolError => {
       try {
         return decodeRecord(line, { now });

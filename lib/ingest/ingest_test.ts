@@ -341,3 +341,36 @@ Deno.test("concurrent submissions share commits and each gets its own outcomes",
     }
   });
 });
+
+Deno.test("with a check worker, large batches are decoded and verified off the main thread", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const store = new RecordStore(kv);
+  const ingest = new Ingest(store, {
+    verify: verifyEd25519,
+    now: () => NOW,
+    workers: 1,
+  });
+  try {
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const lines = Array.from(
+      { length: 100 },
+      (_, i) => alice.next("post", { text: `p${i}` }).line,
+    );
+    lines.splice(50, 0, "{", lines[10].replace('"text":"p10"', '"text":"P10"'));
+    const outcomes = await ingest.submit(lines, { source: "peer" });
+    assert.deepEqual(statuses(outcomes.slice(49, 53)), [
+      "created",
+      "rejected:malformed_json",
+      "rejected:content_mismatch",
+      "created",
+    ]);
+    assert.equal(
+      outcomes.filter((outcome) => outcome.status === "created").length,
+      100,
+    );
+    assert.equal((await store.head(alice.key)).head?.seq, 100);
+  } finally {
+    ingest.close();
+    kv.close();
+  }
+});

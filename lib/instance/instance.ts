@@ -87,7 +87,11 @@ export async function startInstance(
       kv,
       config,
       store,
-      ingest: new Ingest(store, { verify: verifyEd25519, now: Date.now }),
+      ingest: new Ingest(store, {
+        verify: verifyEd25519,
+        now: Date.now,
+        workers: Math.max(1, navigator.hardwareConcurrency - 1),
+      }),
     };
     const app = await createWebApp<AppState>({
       root: PROJECT_ROOT,
@@ -111,6 +115,7 @@ export async function startInstance(
       close: () =>
         closing ??= (async () => {
           await server.shutdown();
+          info.ingest.close();
           kv.close();
         })(),
     };
