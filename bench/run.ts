@@ -181,7 +181,7 @@ Measured ${machine()} with \`deno task bench records\`.
     } s). Lines in seq order
   (seq 1 of every author, then 2, …), fed through \`importLines\`, the path of
   \`kith import\`: \`ingest.submit\` 1,000 lines at a time (\`source: "peer"\`), two batches
-  in flight so one commits while the next is decoded and verified, into \`Deno.openKv\` on a fresh temp folder each round; every
+  in flight so one commits while a check worker decodes and verifies the next, into \`Deno.openKv\` on a fresh temp folder each round; every
   outcome asserted \`created\` and every head checked afterwards. Median of ${shape.rounds}
   rounds after a warm-up; rounds (records/s): ${list(bulk.ingestRates)}.
 - Raw verify: \`crypto.subtle.verify("Ed25519")\` over the same signing bytes and
