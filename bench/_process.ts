@@ -61,3 +61,19 @@ export function median(values: number[]): number {
     ? sorted[middle]
     : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/** Starts `main.ts` on 127.0.0.1:`port` with its data in `dataDir` (default in memory). */
+export function spawnInstance(
+  port: number,
+  dataDir = ":memory:",
+): Deno.ChildProcess {
+  return spawnDeno([
+    "main.ts",
+    "--port",
+    String(port),
+    "--hostname",
+    "127.0.0.1",
+    "--data",
+    dataDir,
+  ]);
+}

@@ -23,7 +23,7 @@ import {
   freePort,
   median,
   ROOT,
-  spawnDeno,
+  spawnInstance,
   stop,
   waitFor200,
 } from "./_process.ts";
@@ -307,15 +307,7 @@ export async function measurePosts(
   const port = freePort();
   const url = `http://127.0.0.1:${port}/`;
   try {
-    const kith = spawnDeno([
-      "main.ts",
-      "--port",
-      String(port),
-      "--hostname",
-      "127.0.0.1",
-      "--data",
-      dataDir,
-    ]);
+    const kith = spawnInstance(port, dataDir);
     let output: Deno.CommandOutput;
     try {
       await waitFor200(url + "healthz");

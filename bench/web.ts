@@ -5,7 +5,14 @@
  * @module
  */
 import { startTestInstance } from "../tests/helpers.ts";
-import { freePort, median, spawnDeno, stop, waitFor200 } from "./_process.ts";
+import {
+  freePort,
+  median,
+  spawnDeno,
+  spawnInstance,
+  stop,
+  waitFor200,
+} from "./_process.ts";
 
 /** Requests/s of one wrk run against `url`. */
 async function wrk(
@@ -56,15 +63,7 @@ export async function measureOverhead(
   options: { seconds: number; connections: number; rounds: number },
 ): Promise<OverheadResult> {
   const kithPort = freePort();
-  const kith = spawnDeno([
-    "main.ts",
-    "--port",
-    String(kithPort),
-    "--hostname",
-    "127.0.0.1",
-    "--data",
-    ":memory:",
-  ]);
+  const kith = spawnInstance(kithPort);
   const kithUrl = `http://127.0.0.1:${kithPort}/`;
   const htmlFile = await Deno.makeTempFile({ suffix: ".html" });
   const headersFile = await Deno.makeTempFile({ suffix: ".json" });
@@ -227,15 +226,7 @@ export async function measureColdStart(runs: number): Promise<ColdStartResult> {
     const dataDir = await Deno.makeTempDir({ prefix: "kith_cold_" });
     const port = freePort();
     const started = performance.now();
-    const child = spawnDeno([
-      "main.ts",
-      "--port",
-      String(port),
-      "--hostname",
-      "127.0.0.1",
-      "--data",
-      dataDir,
-    ]);
+    const child = spawnInstance(port, dataDir);
     try {
       await waitFor200(`http://127.0.0.1:${port}/`);
       samplesMs.push(performance.now() - started);
