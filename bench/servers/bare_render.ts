@@ -1,7 +1,8 @@
 /**
  * Second baseline for the framework-overhead benchmark: a bare Deno.serve
  * that renders the home page's own components (`_app` around `index`)
- * with preact-render-to-string on every request, with none of lib/web
+ * (with the empty timeline a new instance shows) with
+ * preact-render-to-string on every request, with none of lib/web
  * (no routing, middleware, islands payload, CSP nonce or secure headers).
  * Arguments: port, origin shown on the page.
  *
@@ -30,7 +31,7 @@ Deno.serve(
   { hostname: "127.0.0.1", port: Number(port), onListen() {} },
   (req) => {
     const props = {
-      data: undefined,
+      data: [],
       url: new URL(req.url),
       params: {},
       state,
