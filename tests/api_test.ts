@@ -105,6 +105,27 @@ Deno.test("POST /api/records answers 201, 200, 202, 409, 422, 400 and 413 with {
       413,
       "record_too_large",
     ]);
+    // A body far beyond one record is cut off while it streams in.
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > 64 * 1024 * 1024) return controller.close();
+        sent += 65_536;
+        controller.enqueue(new Uint8Array(65_536).fill(120));
+      },
+    });
+    const streamed = await fetch(`${url}/api/records`, {
+      method: "POST",
+      body: endless,
+    });
+    assert.deepEqual([streamed.status, (await streamed.json()).reason], [
+      413,
+      "body_too_large",
+    ]);
+    assert.ok(
+      sent < 32 * 1024 * 1024,
+      `stopped reading early (${sent} bytes sent)`,
+    );
     const empty = await post(url, "");
     assert.deepEqual([empty.status, empty.body.reason], [400, "empty_body"]);
   });

@@ -137,12 +137,18 @@ export async function createWebApp<State = Record<string, unknown>>(
     const chain = [...route.middlewares, finalHandler(route)];
     const limit = route.module.config?.bodyLimit ?? options.bodyLimit ??
       DEFAULT_BODY_LIMIT;
+    const onError = (c: Context) =>
+      errorResponse(c, runtime, route, new HttpError(413));
+    const fixedLimit = typeof limit === "number"
+      ? bodyLimit({ maxSize: limit, onError })
+      : undefined;
     hono.all(
       route.pattern.path,
-      bodyLimit({
-        maxSize: limit,
-        onError: (c) => errorResponse(c, runtime, route, new HttpError(413)),
-      }),
+      (c, next) =>
+        fixedLimit ? fixedLimit(c, next) : bodyLimit({
+          maxSize: (limit as (req: Request) => number)(c.req.raw),
+          onError,
+        })(c, next),
       async (c) => {
         const ctx = createContext(c, route, makeState(), runtime);
         try {

@@ -74,8 +74,12 @@ export interface RouteConfig {
   skipInheritedLayouts?: boolean;
   /** Do not wrap this route in `_app`. */
   skipAppWrapper?: boolean;
-  /** Largest request body accepted, in bytes (default 1 MiB). */
-  bodyLimit?: number;
+  /**
+   * Largest request body accepted, in bytes (default 1 MiB), or a function
+   * of the request when it depends on it (say, a batch content type).
+   * Bodies are cut off while they stream in.
+   */
+  bodyLimit?: number | ((req: Request) => number);
 }
 
 /** The exports lib/web understands in a route file. */

@@ -1,4 +1,5 @@
 import { outcomeBody, statusOf } from "../../../lib/app/mod.ts";
+import { LIMITS } from "../../../lib/protocol/mod.ts";
 import type { AppState } from "../../../lib/instance/mod.ts";
 import {
   HttpError,
@@ -9,7 +10,17 @@ import {
 /** Most lines one NDJSON batch may carry. */
 const MAX_BATCH_LINES = 10_000;
 
-export const config: RouteConfig = { bodyLimit: 32 * 1024 * 1024 };
+/** Largest NDJSON batch, in bytes. */
+const MAX_BATCH_BYTES = 32 * 1024 * 1024;
+
+// A single record is refused at its own limit while it streams in, not
+// after buffering a batch's worth of bytes.
+export const config: RouteConfig = {
+  bodyLimit: (req) =>
+    req.headers.get("content-type")?.startsWith("application/x-ndjson")
+      ? MAX_BATCH_BYTES
+      : LIMITS.recordBytes + 1,
+};
 
 export const handler = {
   async POST(ctx: RouteContext<AppState>): Promise<Response> {
