@@ -160,6 +160,17 @@ Deno.test("an NDJSON batch reports each line", async () => {
     const summary = await (await fetch(`${url}/api/authors/${alice.key}`))
       .json();
     assert.equal(summary.count, 3);
+    const more = [4, 5].map((i) => alice.next("post", { text: `p${i}` }).line);
+    const crlf = await post(
+      url,
+      more.join("\r\n") + "\r\n",
+      "Application/X-NDJSON",
+    );
+    assert.equal(
+      crlf.body.created,
+      2,
+      "CRLF line ends and any content-type case are accepted",
+    );
   });
 });
 

@@ -138,6 +138,15 @@ Deno.test("the CLI explains usage errors and refusals", async () => {
     "Cannot open the data folder /nonexistent: it holds no instance; pass --data or set KITH_DATA",
     "a key starting with - is an argument, not an option",
   );
+  const dashReply = captureIo({ KITH_KEY: "/nonexistent/key.json" });
+  assert.equal(
+    await runCli(
+      ["post", "hi", "--reply-to", `-${"A".repeat(42)}`],
+      dashReply.io,
+    ),
+    1,
+    "an id starting with - is the option's value",
+  );
   const badFollow = captureIo();
   assert.equal(await runCli(["follow", "nobody"], badFollow.io), 2);
   assert.match(badFollow.err[0], /^follow needs an author key/);

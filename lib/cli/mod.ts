@@ -65,12 +65,21 @@ export async function runCli(
 ): Promise<number> {
   let parsed;
   // A base64url key may start with "-"; keep it from being read as an option.
+  // Keys and ids are base64url and may start with "-": glue option values
+  // to their option, and move bare keys after "--", so neither reads as a flag.
+  const valued = ["--key", "--server", "--data", "--reply-to", "--cw", "--out"];
+  const glued: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (valued.includes(args[i]) && i + 1 < args.length) {
+      glued.push(`${args[i]}=${args[++i]}`);
+    } else glued.push(args[i]);
+  }
   const isKey = (arg: string) => /^-[A-Za-z0-9_-]{42}$/.test(arg);
   try {
     parsed = parseArgs({
-      args: args.includes("--")
-        ? args
-        : [...args.filter((arg) => !isKey(arg)), "--", ...args.filter(isKey)],
+      args: glued.includes("--")
+        ? glued
+        : [...glued.filter((arg) => !isKey(arg)), "--", ...glued.filter(isKey)],
       allowPositionals: true,
       strict: true,
       options: {
@@ -254,7 +263,12 @@ async function replyFields(
     );
   }
   const parent = await response.json();
-  return { root: parent.content?.root ?? parentId, parent: parentId };
+  if (parent.entry?.type !== "post" || parent.content === null) {
+    throw new Error(
+      `Cannot reply: ${parentId} is not a post whose content this instance holds, so its thread is unknown`,
+    );
+  }
+  return { root: parent.content.root ?? parentId, parent: parentId };
 }
 
 async function withStore<T>(
@@ -293,9 +307,9 @@ async function* readLines(path: string): AsyncGenerator<string> {
   for await (
     const chunk of file.readable.pipeThrough(new TextDecoderStream())
   ) {
-    const parts = (rest + chunk).split("\n");
+    const parts = (rest + chunk).split(/\r?\n/);
     rest = parts.pop()!;
     yield* parts;
   }
-  if (rest) yield rest;
+  if (rest) yield rest.replace(/\r$/, "");
 }

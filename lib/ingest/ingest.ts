@@ -14,6 +14,7 @@ import {
   type VerifySignature,
 } from "../protocol/mod.ts";
 import type { Append, AuthorHead, RecordStore } from "../store/mod.ts";
+import type { Entry } from "../protocol/mod.ts";
 import { CheckPool } from "./check_pool.ts";
 
 /** Where records come from. */
@@ -37,6 +38,10 @@ export interface IngestOptions {
   now: () => number;
   /** Out-of-order entries kept in memory at most (default 10,000). */
   maxHeld?: number;
+  /** Out-of-order entries of one author at most (default 1,000). */
+  maxHeldPerAuthor?: number;
+  /** Bytes of out-of-order records at most (default 64 MiB). */
+  maxHeldBytes?: number;
   /**
    * Workers that decode and verify batches of 64 lines or more off the
    * main thread (default 0: all inline). `close()` the ingest when set.
@@ -45,7 +50,12 @@ export interface IngestOptions {
 }
 
 /** A peer's entry conflicting with a stored one: becomes a fork proof after the commit. */
-type Placed = IngestOutcome | { status: "fork"; id: string; storedId: string };
+type Placed =
+  | IngestOutcome
+  | { status: "fork"; id: string; storedId?: string; other?: Entry };
+
+/** Author heads kept in memory between applies. */
+const MAX_CACHED_HEADS = 50_000;
 
 /** Smallest batch worth sending to a worker. */
 const POOL_THRESHOLD = 64;
@@ -81,11 +91,18 @@ export class Ingest {
   >();
   readonly #held = new Map<string, Map<number, Held>>();
   #heldCount = 0;
+  #heldBytes = 0;
 
   /** Creates the pipeline over `store`. */
   constructor(store: RecordStore, options: IngestOptions) {
     this.#store = store;
-    this.#options = { maxHeld: 10_000, workers: 0, ...options };
+    this.#options = {
+      maxHeld: 10_000,
+      maxHeldPerAuthor: 1_000,
+      maxHeldBytes: 64 * 1024 * 1024,
+      workers: 0,
+      ...options,
+    };
   }
 
   /** Entries waiting for earlier ones. */
@@ -216,10 +233,31 @@ export class Ingest {
     sources: IngestSource[],
     receivedAt: number,
   ): Promise<IngestOutcome[]> {
+    try {
+      const outcomes = await this.#place(items, sources, receivedAt);
+      // Evict only between applies: a batch relies on the heads it moved.
+      if (this.#heads.size > MAX_CACHED_HEADS) this.#heads.clear();
+      return outcomes;
+    } catch (error) {
+      // The cached heads may include appends that were never committed.
+      this.#heads.clear();
+      throw error;
+    }
+  }
+
+  async #place(
+    items: (DecodedRecord | ProtocolError)[],
+    sources: IngestSource[],
+    receivedAt: number,
+  ): Promise<IngestOutcome[]> {
     const outcomes: IngestOutcome[] = new Array(items.length);
     const pending: Append[] = [];
-    const forks: { index: number; record: DecodedRecord; storedId: string }[] =
-      [];
+    const forks: {
+      index: number;
+      record: DecodedRecord;
+      storedId?: string;
+      other?: Entry;
+    }[] = [];
     const pendingIds = new Map<string, Append>();
     // Entries a retract named before they arrived: read for the whole batch
     // at once, then kept current as retracts are appended.
@@ -227,6 +265,24 @@ export class Ingest {
     const retracted = await this.#store.retractedAmong(
       items.flatMap((item) => item instanceof ProtocolError ? [] : [item.id]),
     );
+
+    const fill = async (record: DecodedRecord) => {
+      if (pendingIds.has(record.id)) return;
+      const stored = await this.#store.get(record.id);
+      if (!stored || stored.content !== null || stored.retracted) return;
+      const retract = await this.#retractInfo(record, pendingIds);
+      if (retract instanceof ProtocolError) return;
+      const append: Append = {
+        record,
+        receivedAt: stored.receivedAt,
+        previousHead: null,
+        retractTarget: retract,
+        retractedBefore: false,
+        fill: true,
+      };
+      pending.push(append);
+      pendingIds.set(record.id, append);
+    };
 
     const place = async (
       record: DecodedRecord,
@@ -245,6 +301,9 @@ export class Ingest {
       }, () => storedIdAt);
       switch (verdict.kind) {
         case "duplicate":
+          // A record that brings content for a slot stored without it (a relay
+          // sent the entry alone first) fills the slot.
+          if (record.content !== null) await fill(record);
           return { status: "duplicate", id };
         case "conflict":
           if (itemSource === "client") {
@@ -277,13 +336,19 @@ export class Ingest {
         receivedAt,
         previousHead: head,
         retractTarget: retract,
-        // Held entries released here were not in the batch's read.
-        retractedBefore: retracted.has(id) ||
-          (!inBatch.has(record) &&
-            (await this.#store.retractedAmong([id])).has(id)),
+        // A retract counts only if its author wrote the entry. Held
+        // entries released here were not in the batch's read.
+        retractedBefore: (retracted.get(id) ??
+          (inBatch.has(record)
+            ? undefined
+            : (await this.#store.retractedAmong([id])).get(id))) ===
+          entry.author,
       };
       if (entry.type === "retract" && record.content) {
-        retracted.add((record.content as { target: string }).target);
+        retracted.set(
+          (record.content as { target: string }).target,
+          entry.author,
+        );
       }
       pending.push(append);
       pendingIds.set(id, append);
@@ -320,14 +385,22 @@ export class Ingest {
       }
       const outcome = await placeWithHeld(item, sources[index]);
       if (outcome.status === "fork") {
-        forks.push({ index, record: item, storedId: outcome.storedId });
+        forks.push({
+          index,
+          record: item,
+          storedId: outcome.storedId,
+          other: outcome.other,
+        });
       } else outcomes[index] = outcome;
     }
     await this.#commit(pending);
-    for (const { index, record, storedId } of forks) {
-      const stored = await this.#store.get(storedId);
-      const proof = makeForkProof(stored!.entry, record.entry);
-      await this.#store.storeForkProof(proof, forkProofId(proof));
+    for (const { index, record, storedId, other } of forks) {
+      const first = other ?? (await this.#store.get(storedId!))!.entry;
+      const proof = makeForkProof(first, record.entry);
+      // The head moves under a concurrent writer; retry a few times.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (await this.#store.storeForkProof(proof, forkProofId(proof))) break;
+      }
       this.#heads.delete(record.entry.author);
       outcomes[index] = reject(
         "fork",
@@ -365,7 +438,6 @@ export class Ingest {
     let state = this.#heads.get(author);
     if (!state) {
       state = await this.#store.head(author);
-      if (this.#heads.size > 50_000) this.#heads.clear();
       this.#heads.set(author, state);
     }
     return state;
@@ -407,18 +479,45 @@ export class Ingest {
       );
     }
     const { entry, content, id, receivedAt } = found;
-    return { entry, content, id, receivedAt };
+    if (entry.type !== "profile") return { entry, content, id, receivedAt };
+    // Dropping a profile drops it as the author's current one only if no
+    // later profile replaced it (in this batch or already stored).
+    const laterInBatch = [...pendingIds.values()].some((item) =>
+      item.record.entry.author === entry.author &&
+      item.record.entry.type === "profile" && item.record.entry.seq > entry.seq
+    );
+    const currentProfile = !laterInBatch &&
+      (inBatch !== undefined ||
+        await this.#store.currentProfileId(entry.author) === id);
+    return { entry, content, id, receivedAt, currentProfile };
   }
 
   #hold(
     record: DecodedRecord,
     source: IngestSource,
     missingFrom: number,
-  ): IngestOutcome {
+  ): Placed {
     const { author, seq } = record.entry;
     let queue = this.#held.get(author);
-    if (queue?.has(seq)) return { status: "held", id: record.id, missingFrom };
-    if (this.#heldCount >= this.#options.maxHeld) {
+    const waiting = queue?.get(seq);
+    if (waiting) {
+      if (waiting.record.id === record.id) {
+        return { status: "held", id: record.id, missingFrom };
+      }
+      // Two different entries at one seq are a fork already, held or not.
+      return source === "client"
+        ? reject(
+          "stale_seq",
+          `Cannot accept entry: seq ${seq} is taken by another entry waiting for seq ${missingFrom}`,
+          record.id,
+        )
+        : { status: "fork", id: record.id, other: waiting.record.entry };
+    }
+    const { maxHeld, maxHeldPerAuthor, maxHeldBytes } = this.#options;
+    if (
+      this.#heldCount >= maxHeld || (queue?.size ?? 0) >= maxHeldPerAuthor ||
+      this.#heldBytes + record.line.length > maxHeldBytes
+    ) {
       return reject(
         "gap",
         `Cannot accept entry: seq ${seq} is ahead of the log (missing from ${missingFrom}) and the queue of out-of-order entries is full; send the earlier entries first`,
@@ -428,6 +527,7 @@ export class Ingest {
     if (!queue) this.#held.set(author, queue = new Map());
     queue.set(seq, { record, source });
     this.#heldCount++;
+    this.#heldBytes += record.line.length;
     return { status: "held", id: record.id, missingFrom };
   }
 
@@ -438,6 +538,7 @@ export class Ingest {
     queue!.delete(seq);
     if (queue!.size === 0) this.#held.delete(author);
     this.#heldCount--;
+    this.#heldBytes -= held.record.line.length;
     return held;
   }
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { verifyEd25519 } from "../crypto/mod.ts";
 import { KEYS, RecordStore } from "../store/mod.ts";
+import { encodeRecord } from "../protocol/mod.ts";
 import { testAuthor } from "../../tests/helpers.ts";
 import { Ingest, type IngestOutcome } from "./mod.ts";
 
@@ -373,4 +374,185 @@ Deno.test("with a check worker, large batches are decoded and verified off the m
     ingest.close();
     kv.close();
   }
+});
+
+Deno.test("review fixes: more than 100 authors in one group commit all land", async () => {
+  await withIngest(async (ingest, store) => {
+    const authors = Array.from(
+      { length: 150 },
+      () => testAuthor({ ts: () => NOW - 1000 }),
+    );
+    const lines = authors.map((author) =>
+      author.next("post", { text: "hi" }).line
+    );
+    assert.equal(
+      new Set(statuses(await ingest.submit(lines, { source: "peer" }))).size,
+      1,
+    );
+    assert.equal((await store.head(authors[149].key)).head?.seq, 1);
+    // Posts with many tags and mentions: their keys alone pass KV's 80 KB per atomic.
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const mentions = authors.slice(0, 50).map((author) => author.key);
+    const heavy = Array.from(
+      { length: 12 },
+      (_, i) =>
+        alice.next("post", {
+          text: `t${i}`,
+          tags: Array.from({ length: 20 }, (_, t) => `tag${t}x${i}`),
+          mentions,
+        }).line,
+    );
+    assert.deepEqual(
+      new Set(statuses(await ingest.submit(heavy, { source: "peer" }))),
+      new Set(["created"]),
+    );
+  });
+});
+
+Deno.test("review fixes: a failed commit forgets the heads it moved", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const store = new RecordStore(kv);
+    const ingest = new Ingest(store, { verify: verifyEd25519, now: () => NOW });
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const first = alice.next("post", { text: "one" });
+    const original = store.commit.bind(store);
+    store.commit = () => Promise.reject(new Error("disk full"));
+    await assert.rejects(
+      ingest.submit([first.line], { source: "client" }),
+      /disk full/,
+    );
+    store.commit = original;
+    assert.deepEqual(
+      statuses(await ingest.submit([first.line], { source: "client" })),
+      ["created"],
+    );
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("review fixes: a retract by another author, sent before the entry, has no effect", async () => {
+  await withIngest(async (ingest, store) => {
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const mallory = testAuthor({ ts: () => NOW - 1000 });
+    const post = alice.next("post", { text: "mine" });
+    await ingest.submit([mallory.next("retract", { target: post.id }).line], {
+      source: "peer",
+    });
+    await ingest.submit([post.line], { source: "peer" });
+    const stored = await store.get(post.id);
+    assert.deepEqual([stored?.content, stored?.retracted], [
+      { text: "mine" },
+      false,
+    ]);
+  });
+});
+
+Deno.test("review fixes: a second entry at a held seq is a fork from peers and stale from clients", async () => {
+  await withIngest(async (ingest, store) => {
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const [one, two, three] = [1, 2, 3].map((i) =>
+      alice.next("post", { text: `p${i}` })
+    );
+    const twin = alice.next("post", { text: "other three" }, {
+      seq: 3,
+      prev: two.id,
+    });
+    assert.deepEqual(
+      statuses(await ingest.submit([three.line], { source: "peer" })),
+      ["held"],
+    );
+    assert.deepEqual(
+      statuses(await ingest.submit([twin.line], { source: "client" })),
+      ["rejected:stale_seq"],
+    );
+    assert.deepEqual(
+      statuses(await ingest.submit([twin.line], { source: "peer" })),
+      ["rejected:fork"],
+    );
+    assert.equal((await store.forks(alice.key)).length, 1);
+    await ingest.submit([one.line, two.line], { source: "peer" });
+    assert.equal(
+      (await store.head(alice.key)).head?.id,
+      three.id,
+      "the first-seen entry stays",
+    );
+  });
+});
+
+Deno.test("review fixes: the held queue is bounded per author", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const ingest = new Ingest(new RecordStore(kv), {
+    verify: verifyEd25519,
+    now: () => NOW,
+    maxHeldPerAuthor: 3,
+  });
+  try {
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const bob = testAuthor({ ts: () => NOW - 1000 });
+    const lines = Array.from(
+      { length: 6 },
+      (_, i) => alice.next("post", { text: `a${i}` }).line,
+    ).slice(1);
+    const bobs = Array.from(
+      { length: 3 },
+      (_, i) => bob.next("post", { text: `b${i}` }).line,
+    ).slice(1);
+    assert.deepEqual(statuses(await ingest.submit(lines, { source: "peer" })), [
+      "held",
+      "held",
+      "held",
+      "rejected:gap",
+      "rejected:gap",
+    ]);
+    assert.deepEqual(statuses(await ingest.submit(bobs, { source: "peer" })), [
+      "held",
+      "held",
+    ], "others still fit");
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("review fixes: a record with content fills a slot first stored without it", async () => {
+  await withIngest(async (ingest, store) => {
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const post = alice.next("post", { text: "full text #t", tags: ["t"] });
+    const bare = encodeRecord(post.entry, null);
+    assert.deepEqual(
+      statuses(await ingest.submit([bare], { source: "peer" })),
+      ["created"],
+    );
+    assert.equal((await store.get(post.id))?.content, null);
+    assert.deepEqual(
+      statuses(await ingest.submit([post.line], { source: "peer" })),
+      ["duplicate"],
+    );
+    assert.deepEqual((await store.get(post.id))?.content, {
+      text: "full text #t",
+      tags: ["t"],
+    });
+    assert.equal(
+      (await store.timeline(5))[0]?.id,
+      post.id,
+      "and its indexes are written",
+    );
+  });
+});
+
+Deno.test("review fixes: retracting the current profile drops it from the profile index", async () => {
+  await withIngest(async (ingest, _store, kv) => {
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const profile = alice.next("profile", {
+      name: "Real Name",
+      bio: "home address",
+    });
+    await ingest.submit([profile.line], { source: "client" });
+    assert.ok((await kv.get(KEYS.profile(alice.key))).value);
+    await ingest.submit([alice.next("retract", { target: profile.id }).line], {
+      source: "client",
+    });
+    assert.equal((await kv.get(KEYS.profile(alice.key))).value, null);
+  });
 });

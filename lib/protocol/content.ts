@@ -144,10 +144,11 @@ const tags = (value: unknown, path: string) => {
   });
   if (new Set(value).size !== value.length) fail(`${path} lists a tag twice`);
 };
-const avatar = (value: unknown, path: string) => {
-  if (typeof value !== "string") fail(`${path} must be a string`);
+const avatar = (input: unknown, path: string) => {
+  text(LIMITS.avatarDataChars)(input, path);
+  const value = input as string;
   if (value.startsWith("https://")) {
-    if (value.length > LIMITS.avatarUrlChars) {
+    if (chars(value) > LIMITS.avatarUrlChars) {
       fail(`${path} is longer than ${LIMITS.avatarUrlChars} characters`);
     }
     try {
@@ -252,18 +253,24 @@ export function assertValidContent(
   }
   const record = content as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!(key in schema.required) && !(key in schema.optional)) {
+    if (
+      !Object.hasOwn(schema.required, key) &&
+      !Object.hasOwn(schema.optional, key)
+    ) {
       fail(`${type} content has unknown field "${key}"`);
     }
   }
   for (const [key, check] of Object.entries(schema.required)) {
-    if (!(key in record)) fail(`${type} content needs "${key}"`);
+    if (!Object.hasOwn(record, key)) fail(`${type} content needs "${key}"`);
     check(record[key], key);
   }
   for (const [key, check] of Object.entries(schema.optional)) {
-    if (key in record) check(record[key], key);
+    if (Object.hasOwn(record, key)) check(record[key], key);
   }
-  if (type === "post" && ("root" in record) !== ("parent" in record)) {
+  if (
+    type === "post" &&
+    Object.hasOwn(record, "root") !== Object.hasOwn(record, "parent")
+  ) {
     fail("a reply needs both root and parent");
   }
 }

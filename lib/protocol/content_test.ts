@@ -154,3 +154,24 @@ Deno.test("content that breaks its schema is refused with a precise code and mes
     "tx must be an object",
   );
 });
+
+Deno.test("field names inherited from Object.prototype are unknown fields too", () => {
+  refuses(
+    "post",
+    { constructor: 1, text: "hi" },
+    "bad_content",
+    'post content has unknown field "constructor"',
+  );
+  refuses(
+    "profile",
+    { toString: "x" },
+    "bad_content",
+    'profile content has unknown field "toString"',
+  );
+  refuses(
+    "profile",
+    { avatar: "https://a.example/\u0000.png" },
+    "bad_content",
+    "avatar has control characters",
+  );
+});

@@ -53,9 +53,22 @@ export interface Append {
     content: Content | null;
     id: string;
     receivedAt: number;
+    /** For a profile: whether it is the author's current one (then it is dropped too). */
+    currentProfile?: boolean;
   };
-  /** Whether an earlier retract already names this entry: store no content. */
+  /** Whether an earlier retract by the same author names this entry: store no content. */
   retractedBefore: boolean;
+  /**
+   * The entry is stored already without content, and this record brings
+   * it: rewrite the slot and write its indexes; location and head stay.
+   */
+  fill?: boolean;
+}
+
+/** What `["retracted", id]` holds: the retract entry and its author. */
+export interface RetractMarker {
+  id: string;
+  author: string;
 }
 
 /** What `["entry", id]` holds: where the entry sits, and since when. */
@@ -69,6 +82,10 @@ interface Location {
 // Deno KV's limits per atomic operation, with room to spare.
 const MAX_MUTATIONS = 900;
 const MAX_BYTES = 700_000;
+/** Checks (one per author) per atomic operation; KV allows 100. */
+const MAX_CHECKS = 90;
+/** Total key bytes per atomic operation; KV allows 81,920. */
+const MAX_KEY_BYTES = 70_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -97,7 +114,7 @@ export class RecordStore {
   > {
     const location = (await this.kv.get<Location>(KEYS.entry(id))).value;
     if (!location) return null;
-    const [slot, retracted] = await this.kv.getMany<[Uint8Array, string]>([
+    const [slot, marker] = await this.kv.getMany<[Uint8Array, RetractMarker]>([
       KEYS.log(location.author, location.seq),
       KEYS.retracted(id),
     ]);
@@ -105,7 +122,8 @@ export class RecordStore {
     return {
       ...unpack(slot.value, id),
       receivedAt: location.receivedAt,
-      retracted: retracted.value !== null,
+      // A retract by anyone but the author has no effect.
+      retracted: marker.value?.author === location.author,
     };
   }
 
@@ -115,18 +133,28 @@ export class RecordStore {
     return slot ? entryIdOfLine(decoder.decode(slot)) : undefined;
   }
 
-  /** Which of `ids` a stored retract names (read ten at a time, concurrently). */
-  async retractedAmong(ids: string[]): Promise<Set<string>> {
+  /**
+   * The author of the stored retract naming each of `ids`, where there is
+   * one (read ten at a time, concurrently).
+   */
+  async retractedAmong(ids: string[]): Promise<Map<string, string>> {
     const groups: string[][] = [];
     for (let i = 0; i < ids.length; i += 10) groups.push(ids.slice(i, i + 10));
     const results = await Promise.all(
-      groups.map((group) => this.kv.getMany(group.map(KEYS.retracted))),
-    );
-    return new Set(
-      results.flat().filter((item) => item.value !== null).map((item) =>
-        item.key[1] as string
+      groups.map((group) =>
+        this.kv.getMany<RetractMarker[]>(group.map(KEYS.retracted))
       ),
     );
+    return new Map(
+      results.flat().filter((item) => item.value !== null).map((
+        item,
+      ) => [item.key[1] as string, item.value!.author]),
+    );
+  }
+
+  /** Id of the profile entry that is `author`'s current profile. */
+  async currentProfileId(author: string): Promise<string | undefined> {
+    return (await this.kv.get<{ id: string }>(KEYS.profile(author))).value?.id;
   }
 
   /**
@@ -241,36 +269,42 @@ export class RecordStore {
       const heads = new Map<string, AuthorHead>();
       let mutations = 0;
       let bytes = 0;
+      let keyBytes = 0;
       let taken = 0;
       for (const append of appends.slice(done)) {
         const list = mutationsOf(append);
         const size = list.reduce((sum, item) => sum + sizeOf(item), 0);
+        const keys = list.reduce((sum, item) => sum + keySize(item.key), 0);
         const author = append.record.entry.author;
-        const extra = heads.has(author) ? 0 : 2;
-        if (
-          taken > 0 &&
-          (mutations + list.length + extra > MAX_MUTATIONS ||
-            bytes + size > MAX_BYTES)
-        ) break;
-        if (!heads.has(author)) {
+        const newAuthor = !append.fill && !heads.has(author);
+        const extra = newAuthor ? 2 : 0;
+        const full = mutations + list.length + extra > MAX_MUTATIONS ||
+          bytes + size > MAX_BYTES ||
+          keyBytes + keys + 2 * keySize(KEYS.head(author)) > MAX_KEY_BYTES ||
+          (newAuthor && heads.size >= MAX_CHECKS);
+        if (taken > 0 && full) break;
+        if (newAuthor) {
           atomic.check({
             key: KEYS.head(author),
             versionstamp: checks.get(author) ?? null,
           });
         }
-        const { entry, id } = append.record;
-        heads.set(author, {
-          seq: entry.seq,
-          id,
-          count: entry.seq,
-          forked: append.previousHead?.forked ?? false,
-        });
+        if (!append.fill) {
+          const { entry, id } = append.record;
+          heads.set(author, {
+            seq: entry.seq,
+            id,
+            count: entry.seq,
+            forked: append.previousHead?.forked ?? false,
+          });
+        }
         for (const item of list) {
           if (item.value === undefined) atomic.delete(item.key);
           else atomic.set(item.key, item.value);
         }
         mutations += list.length + extra;
         bytes += size;
+        keyBytes += keys + (newAuthor ? 2 * keySize(KEYS.head(author)) : 0);
         taken++;
       }
       for (const [author, head] of heads) atomic.set(KEYS.head(author), head);
@@ -299,48 +333,65 @@ function mutationsOf(append: Append): Mutation[] {
   const { record, receivedAt, retractTarget, retractedBefore } = append;
   const { entry, content, id } = record;
   const kept = retractedBefore ? null : content;
-  const list: Mutation[] = [
-    {
+  const list: Mutation[] = [{
+    key: KEYS.log(entry.author, entry.seq),
+    value: encoder.encode(
+      kept === content ? record.line : encodeRecord(entry, null),
+    ),
+  }];
+  if (!append.fill) {
+    list.push({
       key: KEYS.entry(id),
       value: {
         author: entry.author,
         seq: entry.seq,
         receivedAt,
       } satisfies Location,
-    },
-    {
-      key: KEYS.log(entry.author, entry.seq),
-      value: encoder.encode(
-        kept === content ? record.line : encodeRecord(entry, null),
-      ),
-    },
-  ];
+    });
+  }
   if (kept === null) return list;
   list.push(...indexesOf(entry, kept, id, receivedAt));
   const target = (kept as { target?: string }).target;
   if (entry.type === "retract" && target) {
-    list.push({ key: KEYS.retracted(target), value: id });
+    // The marker names its author: only that author's entry is affected
+    // when it arrives later.
+    list.push({
+      key: KEYS.retracted(target),
+      value: { id, author: entry.author } satisfies RetractMarker,
+    });
     if (retractTarget) {
       // Rewrite the target's slot without content, and drop what it indexed;
       // a retracted follow stays a follow until an unfollow says otherwise.
-      const { entry: old, content: oldContent, receivedAt: oldReceived } =
-        retractTarget;
+      const {
+        entry: old,
+        content: oldContent,
+        receivedAt: oldReceived,
+        currentProfile,
+      } = retractTarget;
       list.push({
         key: KEYS.log(old.author, old.seq),
         value: encoder.encode(encodeRecord(old, null)),
       });
       if (oldContent) {
         for (const item of indexesOf(old, oldContent, target, oldReceived)) {
-          if (
-            !["follows", "followers", "profile"].includes(item.key[0] as string)
-          ) {
-            list.push({ key: item.key, value: undefined });
-          }
+          const kind = item.key[0];
+          if (kind === "follows" || kind === "followers") continue;
+          if (kind === "profile" && !currentProfile) continue;
+          list.push({ key: item.key, value: undefined });
         }
       }
     }
   }
   return list;
+}
+
+/** An upper estimate of a key's encoded size. */
+function keySize(key: Deno.KvKey): number {
+  let size = 0;
+  for (const part of key) {
+    size += typeof part === "string" ? encoder.encode(part).length + 2 : 10;
+  }
+  return size;
 }
 
 /**
@@ -351,6 +402,8 @@ function mutationsOf(append: Append): Mutation[] {
 function sizeOf(item: Mutation): number {
   const value = item.value;
   if (value instanceof Uint8Array) return value.length + 256;
-  if (item.key[0] === "profile") return JSON.stringify(value).length + 256;
+  if (item.key[0] === "profile" && value !== undefined) {
+    return JSON.stringify(value).length + 256;
+  }
   return 384;
 }

@@ -17,7 +17,9 @@ const MAX_BATCH_BYTES = 32 * 1024 * 1024;
 // after buffering a batch's worth of bytes.
 export const config: RouteConfig = {
   bodyLimit: (req) =>
-    req.headers.get("content-type")?.startsWith("application/x-ndjson")
+    req.headers.get("content-type")?.toLowerCase().startsWith(
+        "application/x-ndjson",
+      )
       ? MAX_BATCH_BYTES
       : LIMITS.recordBytes + 1,
 };
@@ -25,10 +27,10 @@ export const config: RouteConfig = {
 export const handler = {
   async POST(ctx: RouteContext<AppState>): Promise<Response> {
     const { ingest } = ctx.state.instance;
-    const type = ctx.req.headers.get("content-type") ?? "";
+    const type = (ctx.req.headers.get("content-type") ?? "").toLowerCase();
     const text = await ctx.req.text();
     if (!type.startsWith("application/x-ndjson")) {
-      const line = text.endsWith("\n") ? text.slice(0, -1) : text;
+      const line = text.replace(/\r?\n$/, "");
       if (line === "") {
         throw new HttpError(400, "The request body is empty; send one record", {
           reason: "empty_body",
@@ -37,7 +39,8 @@ export const handler = {
       const [outcome] = await ingest.submit([line], { source: "client" });
       return Response.json(outcomeBody(outcome), { status: statusOf(outcome) });
     }
-    const lines = text.split("\n");
+    // CRLF line ends are framing, not part of a record.
+    const lines = text.split(/\r?\n/);
     if (lines.at(-1) === "") lines.pop();
     if (lines.length === 0) {
       throw new HttpError(400, "The batch is empty; send one record per line", {
