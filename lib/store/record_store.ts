@@ -389,7 +389,11 @@ function mutationsOf(append: Append): Mutation[] {
 function keySize(key: Deno.KvKey): number {
   let size = 0;
   for (const part of key) {
-    size += typeof part === "string" ? encoder.encode(part).length + 2 : 10;
+    if (typeof part !== "string") size += 10;
+    // Keys are mostly ASCII (keys, ids); only tags need encoding.
+    else {size += (/^[\x00-\x7f]*$/.test(part)
+        ? part.length
+        : encoder.encode(part).length) + 2;}
   }
   return size;
 }
