@@ -389,11 +389,13 @@ function mutationsOf(append: Append): Mutation[] {
 function keySize(key: Deno.KvKey): number {
   let size = 0;
   for (const part of key) {
-    if (typeof part !== "string") size += 10;
-    // Keys are mostly ASCII (keys, ids); only tags need encoding.
-    else {size += (/^[\x00-\x7f]*$/.test(part)
-        ? part.length
-        : encoder.encode(part).length) + 2;}
+    if (typeof part !== "string") {
+      size += 10;
+    } else {
+      // Keys are mostly ASCII (author keys, ids); only tags need encoding.
+      const ascii = !/[\u0080-\uffff]/.test(part);
+      size += (ascii ? part.length : encoder.encode(part).length) + 2;
+    }
   }
   return size;
 }
