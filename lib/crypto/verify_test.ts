@@ -3,6 +3,7 @@ import { ed } from "./noble.ts";
 import { checkStrictEncoding } from "./strict_ed25519.ts";
 import { verifyEd25519Sync } from "./verify_browser.ts";
 import { verifyEd25519 } from "./verify_server.ts";
+import { verifyBoth } from "./_testing.ts";
 
 const { hexToBytes } = ed.etc;
 const vectors = new URL("../../tests/vectors/", import.meta.url);
@@ -32,23 +33,6 @@ interface TamingFile {
     expected: boolean;
     reason: string;
   }[];
-}
-
-/** Runs both verifiers; fails unless they agree. */
-async function verifyBoth(
-  key: Uint8Array,
-  msg: Uint8Array,
-  sig: Uint8Array,
-  label: string,
-) {
-  const server = await verifyEd25519(key, msg, sig);
-  const browser = verifyEd25519Sync(key, msg, sig);
-  assert.equal(
-    server,
-    browser,
-    `${label}: server ${server}, browser ${browser}`,
-  );
-  return server;
 }
 
 Deno.test("both verifiers give Wycheproof's verdict on all 151 cases", async () => {
