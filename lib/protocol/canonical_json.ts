@@ -19,6 +19,8 @@
  * @module
  */
 
+import { parseJsonStructurally } from "./_internal.ts";
+
 /** Options for encoding and parsing canonical JSON. */
 export interface CanonicalJsonOptions {
   /**
@@ -141,7 +143,12 @@ export function parseCanonical(
     const reason = error instanceof Error ? error.message : String(error);
     throw new CanonicalJsonError(`${PARSE} ${reason}`, { cause: error });
   }
-  const canonical = new Encoder(PARSE, maxDepth).encode(value, 0);
+  let canonical = new Encoder(PARSE, maxDepth).encode(value, 0);
+  if (canonical !== text && text.includes("\\")) {
+    // Maybe V8 misread an escaped key (see _internal.ts); parse again slowly.
+    value = parseJsonStructurally(text);
+    canonical = new Encoder(PARSE, maxDepth).encode(value, 0);
+  }
   if (canonical !== text) throw notCanonical(text, canonical);
   return value;
 }

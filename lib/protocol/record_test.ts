@@ -204,3 +204,21 @@ Deno.test("property: a chain of N random entries validates and links", async () 
     { numRuns: 50 },
   );
 });
+
+Deno.test("decodeRecord reads escaped content keys right where V8's JSON.parse misreads them", () => {
+  const tx = { " ": "stake", '"': 1 };
+  const { line } = createRecord({
+    author,
+    seq: 1,
+    prev: null,
+    ts: NOW,
+    type: "ledger",
+    content: { ledger: author, tx },
+  }, signer);
+  // Primes V8's key shortcut with the same shape but a backslash key.
+  JSON.parse(line.replace('"\\""', '"\\\\"'));
+  assert.deepEqual(decodeRecord(line, { now: NOW }).content, {
+    ledger: author,
+    tx,
+  });
+});

@@ -18,6 +18,7 @@ import {
   encodeRecord,
   type Entry,
   entryIdOfLine,
+  parseCanonical,
 } from "../protocol/mod.ts";
 import { indexesOf, type Mutation } from "./indexes.ts";
 import { KEYS } from "./schema.ts";
@@ -321,7 +322,10 @@ export class RecordStore {
 
 function unpack(slot: Uint8Array | string, knownId?: string): EntryWithContent {
   const line = typeof slot === "string" ? slot : decoder.decode(slot);
-  const { entry, content } = JSON.parse(line) as {
+  // A stored line is canonical; parseCanonical re-checks lines with escapes,
+  // which V8's JSON.parse can misread (see lib/protocol/_internal.ts).
+  const parsed = line.includes("\\") ? parseCanonical(line) : JSON.parse(line);
+  const { entry, content } = parsed as {
     entry: Entry;
     content: Content | null;
   };
