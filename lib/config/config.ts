@@ -17,6 +17,8 @@ export interface Config {
   dataDir: string;
   /** Peer instances to replicate with, as origins. */
   peers: string[];
+  /** Follows replicated: 1 = whom local authors follow, 2 = also whom those follow. */
+  followDepth: 1 | 2;
   /** Instance name shown on pages. */
   name: string;
   /** Public origin, when set; otherwise derived from the listening address. */
@@ -42,6 +44,9 @@ Options (each also read from the environment variable shown):
   --hostname <h>    KITH_HOSTNAME  interface to listen on (default 0.0.0.0)
   --data <dir>      KITH_DATA      data folder, or :memory: (default ./data)
   --peers <urls>    KITH_PEERS     comma-separated peer origins (default none)
+  --follow-depth <n> KITH_FOLLOW_DEPTH
+                                   1: replicate whom local authors follow;
+                                   2: also whom they follow (default 1)
   --name <text>     KITH_NAME      instance name (default "Kith")
   --origin <url>    KITH_ORIGIN    public origin, e.g. https://kith.example
   --dev             KITH_DEV=1     development mode
@@ -77,6 +82,7 @@ export function parseConfig(
         hostname: { type: "string" },
         data: { type: "string" },
         peers: { type: "string" },
+        "follow-depth": { type: "string" },
         name: { type: "string" },
         origin: { type: "string" },
         dev: { type: "boolean" },
@@ -101,6 +107,7 @@ export function parseConfig(
   const [hostname, hostnameSource] = pick("hostname", "KITH_HOSTNAME");
   const [data, dataSource] = pick("data", "KITH_DATA");
   const [peers, peersSource] = pick("peers", "KITH_PEERS");
+  const [depth, depthSource] = pick("follow-depth", "KITH_FOLLOW_DEPTH");
   const [name, nameSource] = pick("name", "KITH_NAME");
   const [origin, originSource] = pick("origin", "KITH_ORIGIN");
   return {
@@ -108,6 +115,7 @@ export function parseConfig(
     hostname: parseHostname(hostname, hostnameSource),
     dataDir: parseDataDir(data, dataSource),
     peers: parsePeers(peers, peersSource),
+    followDepth: parseFollowDepth(depth, depthSource),
     name: parseName(name, nameSource),
     origin: origin === undefined || origin === ""
       ? undefined
@@ -125,6 +133,14 @@ function parsePort(value: string | undefined, source: string): number {
     );
   }
   return port;
+}
+
+function parseFollowDepth(value: string | undefined, source: string): 1 | 2 {
+  if (value === undefined || value === "" || value === "1") return 1;
+  if (value === "2") return 2;
+  throw new ConfigError(
+    `Cannot start: ${source} "${value}" is not a follow depth; use 1 or 2`,
+  );
 }
 
 function parseHostname(value: string | undefined, source: string): string {

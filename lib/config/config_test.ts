@@ -15,6 +15,7 @@ Deno.test("parseConfig has working defaults", () => {
     hostname: "0.0.0.0",
     dataDir: "./data",
     peers: [],
+    followDepth: 1,
     name: "Kith",
     origin: undefined,
     dev: false,
@@ -30,6 +31,7 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
     KITH_ORIGIN: "https://kith.example/",
     KITH_HOSTNAME: "127.0.0.1",
     KITH_DEV: "1",
+    KITH_FOLLOW_DEPTH: "2",
   };
   const fromEnv = parseConfig([], env);
   assert.deepEqual(fromEnv, {
@@ -37,6 +39,7 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
     hostname: "127.0.0.1",
     dataDir: "/srv/kith",
     peers: ["https://a.example", "http://b.example:8080"],
+    followDepth: 2,
     name: "Garden",
     origin: "https://kith.example",
     dev: true,
@@ -50,7 +53,10 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
     "https://c.example",
     "--data",
     ":memory:",
+    "--follow-depth",
+    "1",
   ], env);
+  assert.equal(fromFlags.followDepth, 1);
   assert.equal(fromFlags.port, 0);
   assert.equal(fromFlags.name, "Flag");
   assert.deepEqual(fromFlags.peers, ["https://c.example"]);
@@ -58,6 +64,11 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
 });
 
 Deno.test("parseConfig rejects bad values with messages that say how to fix them", () => {
+  rejects(
+    [],
+    { KITH_FOLLOW_DEPTH: "3" },
+    'Cannot start: KITH_FOLLOW_DEPTH "3" is not a follow depth; use 1 or 2',
+  );
   rejects(
     [],
     { PORT: "abc" },

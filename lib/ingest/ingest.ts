@@ -47,6 +47,18 @@ export interface IngestOptions {
    * main thread (default 0: all inline). `close()` the ingest when set.
    */
   workers?: number;
+  /**
+   * Told about every entry appended, after its commit, with where it came
+   * from: what replication publishes. Called synchronously; errors thrown
+   * by it are ignored.
+   */
+  onCommit?: (appended: CommittedRecord[]) => void;
+}
+
+/** An entry that was just appended to its author's log. */
+export interface CommittedRecord {
+  record: DecodedRecord;
+  source: IngestSource;
 }
 
 /** A peer's entry conflicting with a stored one: becomes a fork proof after the commit. */
@@ -97,6 +109,7 @@ export class Ingest {
   constructor(store: RecordStore, options: IngestOptions) {
     this.#store = store;
     this.#options = {
+      onCommit: () => {},
       maxHeld: 10_000,
       maxHeldPerAuthor: 1_000,
       maxHeldBytes: 64 * 1024 * 1024,
@@ -259,6 +272,8 @@ export class Ingest {
       other?: Entry;
     }[] = [];
     const pendingIds = new Map<string, Append>();
+    // Appends that extend a log (fills do not), with their source.
+    const appended = new Map<Append, IngestSource>();
     // Entries a retract named before they arrived: read for the whole batch
     // at once, then kept current as retracts are appended.
     const inBatch = new Set(items);
@@ -352,6 +367,7 @@ export class Ingest {
       }
       pending.push(append);
       pendingIds.set(id, append);
+      appended.set(append, itemSource);
       state.head = {
         seq: entry.seq,
         id,
@@ -394,6 +410,18 @@ export class Ingest {
       } else outcomes[index] = outcome;
     }
     await this.#commit(pending);
+    if (appended.size > 0) {
+      try {
+        this.#options.onCommit(
+          [...appended].map(([append, source]) => ({
+            record: append.record,
+            source,
+          })),
+        );
+      } catch {
+        // A listener's failure must not undo or fail a commit.
+      }
+    }
     for (const { index, record, storedId, other } of forks) {
       const first = other ?? (await this.#store.get(storedId!))!.entry;
       const proof = makeForkProof(first, record.entry);

@@ -10,6 +10,7 @@
  * @module
  */
 export {
+  type CommittedRecord,
   Ingest,
   type IngestOptions,
   type IngestOutcome,

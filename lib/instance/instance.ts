@@ -11,6 +11,7 @@ import { createWebApp, type WebApp } from "../web/mod.ts";
 import { verifyEd25519 } from "../crypto/mod.ts";
 import { Ingest } from "../ingest/mod.ts";
 import { RecordStore } from "../store/mod.ts";
+import { Replicator } from "../replication/mod.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The Kith version, from deno.json. */
@@ -32,6 +33,8 @@ export interface InstanceInfo {
   store: RecordStore;
   /** The one way records get into the store. */
   ingest: Ingest;
+  /** GUN peers, publishing and backfill. */
+  replication: Replicator;
 }
 
 /** Per-request state of Kith's routes. */
@@ -75,9 +78,23 @@ export async function startInstance(
       ? ":memory:"
       : join(config.dataDir, "kith.kv"),
   );
+  // What to stop if starting fails halfway.
+  const started: { ingest?: Ingest; replication?: Replicator } = {};
   try {
     const createdAt = await recordFirstStart(kv, now());
     const store = new RecordStore(kv);
+    const ingest = started.ingest = new Ingest(store, {
+      verify: verifyEd25519,
+      now: Date.now,
+      workers: Math.max(1, navigator.hardwareConcurrency - 1),
+      onCommit: (records) => replication.onCommit(records),
+    });
+    const replication = started.replication = new Replicator({
+      store,
+      ingest,
+      peers: config.peers,
+      followDepth: config.followDepth,
+    });
     const info: InstanceInfo = {
       name: config.name,
       origin: config.origin ?? "",
@@ -87,18 +104,22 @@ export async function startInstance(
       kv,
       config,
       store,
-      ingest: new Ingest(store, {
-        verify: verifyEd25519,
-        now: Date.now,
-        workers: Math.max(1, navigator.hardwareConcurrency - 1),
-      }),
+      ingest,
+      replication,
     };
     const app = await createWebApp<AppState>({
       root: PROJECT_ROOT,
       dev: config.dev,
       state: () => ({ instance: info }),
     });
-    const server = serve(config, app);
+    await replication.start();
+    const server = serve(
+      config,
+      (request, remote) =>
+        isGunUpgrade(request)
+          ? replication.accept(request, remote)
+          : app.fetch(request),
+    );
     const address = server.addr as Deno.NetAddr;
     const host = address.hostname === "0.0.0.0"
       ? "localhost"
@@ -114,22 +135,38 @@ export async function startInstance(
       url,
       close: () =>
         closing ??= (async () => {
+          // Replication first: its sockets would keep the server open.
+          await replication.close();
           await server.shutdown();
-          info.ingest.close();
+          ingest.close();
           kv.close();
         })(),
     };
   } catch (error) {
+    await started.replication?.close();
+    started.ingest?.close();
     kv.close();
     throw error;
   }
 }
 
-function serve(config: Config, app: WebApp): Deno.HttpServer {
+/** Whether `request` asks for GUN's WebSocket at /gun. */
+function isGunUpgrade(request: Request): boolean {
+  return request.headers.get("upgrade")?.toLowerCase() === "websocket" &&
+    new URL(request.url).pathname === "/gun";
+}
+
+function serve(
+  config: Config,
+  handle: (request: Request, remote: string) => Response | Promise<Response>,
+): Deno.HttpServer {
   try {
     return Deno.serve(
       { port: config.port, hostname: config.hostname, onListen() {} },
-      app.fetch,
+      (request, info) => {
+        const remote = info.remoteAddr as Deno.NetAddr;
+        return handle(request, `${remote.hostname}:${remote.port}`);
+      },
     );
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {

@@ -1,0 +1,223 @@
+/**
+ * The firewall in front of GUN: every message a peer sends lands here
+ * before GUN's own handlers (and GUN never sees it). Kith souls are checked
+ * key by key (numeric state at most 60 s ahead, key = hash of value, size,
+ * records in the right soul) and their records go through the ingest
+ * pipeline; a segment counts as valid only when every record in it
+ * verifies. Anything else is dropped and counted against the peer.
+ *
+ * @module
+ */
+import type { Ingest, IngestOutcome } from "../ingest/mod.ts";
+import {
+  blockOf,
+  checkKey,
+  type KithSoul,
+  parseSoul,
+  SOUL_PREFIX,
+} from "./layout.ts";
+import type { GunMessage, GunNodeData } from "./gun_types.d.ts";
+
+/** Reasons a received key or soul is dropped. */
+export type DropReason =
+  | "foreign_soul"
+  | "bad_node"
+  | "bad_state"
+  | "future_state"
+  | "not_a_string"
+  | "too_large"
+  | "key_not_hash"
+  | "too_many_records"
+  | "wrong_soul"
+  | "invalid_record";
+
+/** Codes that say "valid, but not now or not here", not "forged". */
+const BENIGN = new Set(["fork", "gap", "prev_mismatch", "stale_seq"]);
+
+/** What the firewall needs from the rest of replication. */
+export interface FirewallContext {
+  ingest: Ingest;
+  now: () => number;
+  /** Whether this instance replicates `author`. */
+  wants: (author: string) => boolean;
+  /** A key or soul was dropped. */
+  onDrop: (peerId: string, reason: DropReason, count: number) => void;
+  /**
+   * Valid records of `author` up to `maxSeq` arrived; `created` of them
+   * were new here.
+   */
+  onRecords: (
+    peerId: string,
+    author: string,
+    counts: { created: number; maxSeq: number },
+  ) => void;
+  /** A record ahead of the local log arrived: `seq` exists somewhere. */
+  onAhead: (peerId: string, author: string, seq: number) => void;
+  /** Kith nodes that passed, to relay to the other peers. */
+  relay: (message: GunMessage) => void;
+}
+
+interface Candidate {
+  soul: string;
+  parsed: KithSoul;
+  key: string;
+  state: number;
+  value: string;
+  lines: string[];
+  maxSeq: number;
+}
+
+/** Checks and ingests the Kith nodes of one incoming put. */
+export class Firewall {
+  readonly #context: FirewallContext;
+
+  /** Wires the firewall to ingest and counters. */
+  constructor(context: FirewallContext) {
+    this.#context = context;
+  }
+
+  /**
+   * Handles a put from `peerId`. Resolves once its records are ingested;
+   * valid nodes of a broadcast (not a reply) are relayed.
+   *
+   * @example
+   * ```ts
+   * await firewall.put(message, "ws://127.0.0.1:8001/gun");
+   * ```
+   */
+  async put(message: GunMessage, peerId: string): Promise<void> {
+    const put = message.put;
+    if (!put || typeof put !== "object") return;
+    const candidates: Candidate[] = [];
+    for (const [soul, node] of Object.entries(put)) {
+      candidates.push(...this.#screen(soul, node, peerId));
+    }
+    if (candidates.length === 0) return;
+    const lines = candidates.flatMap((candidate) => candidate.lines);
+    const outcomes = await this.#context.ingest.submit(lines, {
+      source: "peer",
+    });
+    const passed: Record<string, GunNodeData> = {};
+    let offset = 0;
+    for (const candidate of candidates) {
+      const own = outcomes.slice(offset, offset += candidate.lines.length);
+      if (!this.#judge(candidate, own, peerId)) continue;
+      const node = passed[candidate.soul] ??= {
+        _: { "#": candidate.soul, ">": {} },
+      };
+      node._![">"]![candidate.key] = candidate.state;
+      node[candidate.key] = candidate.value;
+    }
+    if (message["@"] === undefined && Object.keys(passed).length > 0) {
+      this.#context.relay({ "#": message["#"], put: passed });
+    }
+  }
+
+  /** Synchronous checks of one node; returns the keys worth ingesting. */
+  #screen(soul: string, node: GunNodeData, peerId: string): Candidate[] {
+    const { onDrop, wants, now } = this.#context;
+    if (!soul.startsWith(SOUL_PREFIX)) {
+      onDrop(peerId, "foreign_soul", 1);
+      return [];
+    }
+    const parsed = parseSoul(soul);
+    const meta = node?._;
+    const states = meta?.[">"];
+    if (
+      typeof parsed === "string" || !meta || meta["#"] !== soul ||
+      !states || typeof states !== "object"
+    ) {
+      onDrop(
+        peerId,
+        typeof parsed === "string" ? "foreign_soul" : "bad_node",
+        1,
+      );
+      return [];
+    }
+    // Records of authors nobody here follows are not ours to judge or keep.
+    if (!wants(parsed.author)) return [];
+    const found: Candidate[] = [];
+    const time = now();
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "_") continue;
+      const state = states[key];
+      const problem = checkKey(parsed, { key, value, state }, { now: time });
+      if (problem) {
+        onDrop(peerId, problem, 1);
+        continue;
+      }
+      const lines = (value as string).split("\n");
+      const maxSeq = placeOf(parsed, lines);
+      if (maxSeq === null) {
+        onDrop(peerId, "wrong_soul", 1);
+        continue;
+      }
+      found.push({
+        soul,
+        parsed,
+        key,
+        state: state as number,
+        value: value as string,
+        lines,
+        maxSeq,
+      });
+    }
+    return found;
+  }
+
+  #judge(candidate: Candidate, outcomes: IngestOutcome[], peerId: string) {
+    const { onDrop, onRecords, onAhead } = this.#context;
+    let created = 0;
+    let ahead = false;
+    for (const outcome of outcomes) {
+      if (outcome.status === "created") created++;
+      else if (outcome.status === "held") ahead = true;
+      else if (outcome.status === "rejected") {
+        if (!BENIGN.has(outcome.error.code)) {
+          onDrop(peerId, "invalid_record", 1);
+          return false;
+        }
+        if (outcome.error.code === "gap") ahead = true;
+      }
+    }
+    onRecords(peerId, candidate.parsed.author, {
+      created,
+      maxSeq: candidate.maxSeq,
+    });
+    if (ahead) onAhead(peerId, candidate.parsed.author, candidate.maxSeq);
+    return true;
+  }
+}
+
+/**
+ * The highest seq among `lines` when each names the soul's author (and,
+ * for a log soul, a seq in its block); null when one does not. Reads only
+ * the small entry object; the ingest pipeline checks everything else.
+ */
+function placeOf(soul: KithSoul, lines: string[]): number | null {
+  let max = 0;
+  for (const line of lines) {
+    const split = line.lastIndexOf(',"entry":{');
+    if (split < 0 || !line.endsWith("}}")) return null;
+    let entry: { author?: unknown; seq?: unknown };
+    try {
+      entry = JSON.parse(line.slice(split + 9, -1));
+    } catch {
+      return null;
+    }
+    const { author, seq } = entry;
+    if (author !== soul.author || typeof seq !== "number") return null;
+    if (!Number.isSafeInteger(seq) || seq < 1) return null;
+    if (soul.kind === "log" && blockOf(seq) !== soul.block) return null;
+    max = Math.max(max, seq);
+  }
+  return max;
+}
+
+/** Whether a GET names a Kith soul, and which. */
+export function kithSoulOfGet(message: GunMessage): KithSoul | null {
+  const soul = message.get?.["#"];
+  if (typeof soul !== "string") return null;
+  const parsed = parseSoul(soul);
+  return typeof parsed === "string" ? null : parsed;
+}

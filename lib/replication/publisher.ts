@@ -1,0 +1,101 @@
+/**
+ * Publishing: entries accepted from this instance's own clients go into
+ * their author's current segment, which is flushed as one GUN put every
+ * 100 records or 500 ms, whichever comes first, followed by a head
+ * announcement (the newest record under `kith/head/<author>`).
+ *
+ * @module
+ */
+import {
+  blockOf,
+  headSoul,
+  logSoul,
+  SEGMENT_BYTES,
+  SEGMENT_RECORDS,
+} from "./layout.ts";
+import { nodeOf, type ServedNode } from "./graph_server.ts";
+
+/** Options of {@linkcode Publisher}. */
+export interface PublisherOptions {
+  /** Flush a segment this long after its first record (default 500 ms). */
+  flushMs?: number;
+  now: () => number;
+  /** Sends a node to every peer. */
+  send: (node: ServedNode) => void;
+}
+
+const encoder = new TextEncoder();
+
+interface Pending {
+  lines: string[];
+  bytes: number;
+  lastSeq: number;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** Batches records into segments and announces heads. */
+export class Publisher {
+  readonly #options: Required<PublisherOptions>;
+  readonly #pending = new Map<string, Pending>();
+
+  /** A publisher that sends through `options.send`. */
+  constructor(options: PublisherOptions) {
+    this.#options = { flushMs: 500, ...options };
+  }
+
+  /** Records waiting in unflushed segments. */
+  get pendingRecords(): number {
+    let count = 0;
+    for (const pending of this.#pending.values()) count += pending.lines.length;
+    return count;
+  }
+
+  /**
+   * Queues one committed record line of `author` at `seq` (records of one
+   * author arrive in seq order).
+   */
+  add(author: string, seq: number, line: string): void {
+    let pending = this.#pending.get(author);
+    const size = encoder.encode(line).length + 1;
+    // A segment never spans two blocks nor outgrows SEGMENT_BYTES.
+    if (
+      pending &&
+      (blockOf(pending.lastSeq) !== blockOf(seq) ||
+        pending.bytes + size > SEGMENT_BYTES)
+    ) {
+      this.flush(author);
+      pending = undefined;
+    }
+    if (!pending) {
+      pending = { lines: [], bytes: 0, lastSeq: seq };
+      this.#pending.set(author, pending);
+      pending.timer = setTimeout(
+        () => this.flush(author),
+        this.#options.flushMs,
+      );
+    }
+    pending.lines.push(line);
+    pending.bytes += size;
+    pending.lastSeq = seq;
+    if (pending.lines.length >= SEGMENT_RECORDS) this.flush(author);
+  }
+
+  /** Sends `author`'s pending segment and head now. */
+  flush(author: string): void {
+    const pending = this.#pending.get(author);
+    if (!pending) return;
+    this.#pending.delete(author);
+    clearTimeout(pending.timer);
+    const { send, now } = this.#options;
+    const state = now();
+    const soul = logSoul(author, blockOf(pending.lastSeq));
+    send(nodeOf(soul, [pending.lines.join("\n")], pending.lines.length, state));
+    const head = pending.lines[pending.lines.length - 1];
+    send(nodeOf(headSoul(author), [head], 1, state));
+  }
+
+  /** Flushes everything and stops the timers. */
+  close(): void {
+    for (const author of [...this.#pending.keys()]) this.flush(author);
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * Replication of one instance: GUN peers (outgoing from configuration,
+ * incoming at /gun), the firewall, publishing, answering GETs from KV, and
+ * catching up by backfill on start, on follow, on reconnect and on gaps.
+ *
+ * @module
+ */
+import type { CommittedRecord, Ingest } from "../ingest/mod.ts";
+import type { RecordStore } from "../store/mod.ts";
+import {
+  backfillAuthor,
+  fetchHead,
+  httpSource,
+  type LogSource,
+} from "./backfill.ts";
+import { Firewall, kithSoulOfGet } from "./firewall.ts";
+import { serveSoul } from "./graph_server.ts";
+import {
+  createGunNode,
+  type GunMessage,
+  type GunNode,
+  type GunPeer,
+} from "./gun.ts";
+import { gunSource, ReplyWaiters } from "./gun_source.ts";
+import { headSoul } from "./layout.ts";
+import { OutboundPeers } from "./outbound_peers.ts";
+import { type PeerStatus, PeerTable } from "./peer_status.ts";
+import { Publisher } from "./publisher.ts";
+import { Subscriptions } from "./subscriptions.ts";
+
+/** Options of {@linkcode Replicator}. */
+export interface ReplicatorOptions {
+  store: RecordStore;
+  ingest: Ingest;
+  /** Origins of peers to connect to, e.g. `http://127.0.0.1:8001`. */
+  peers: string[];
+  /** 1: follows of local authors; 2: and their follows. */
+  followDepth: 1 | 2;
+  now?: () => number;
+  /** Segment flush delay (default 500 ms). */
+  flushMs?: number;
+}
+
+/** Largest GUN frame accepted from a peer, in characters. */
+export const MAX_GUN_MESSAGE = 8_000_000;
+/** Authors caught up at once. */
+const PARALLEL_AUTHORS = 4;
+
+/** Replication of one instance; see the module doc. */
+export class Replicator {
+  readonly #options: ReplicatorOptions;
+  readonly #now: () => number;
+  readonly #table = new PeerTable();
+  readonly #subscriptions: Subscriptions;
+  readonly #publisher: Publisher;
+  readonly #waiters = new ReplyWaiters();
+  readonly #firewall: Firewall;
+  readonly #targets = new Map<string, number>();
+  readonly #running = new Set<string>();
+  #node?: GunNode;
+  #outbound?: OutboundPeers;
+  #started = false;
+  #closed = false;
+  readonly #work = new Set<Promise<unknown>>();
+
+  /** Prepares replication; nothing connects before {@linkcode Replicator.start}. */
+  constructor(options: ReplicatorOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#subscriptions = new Subscriptions(options.store.kv, {
+      followDepth: options.followDepth,
+      onAdded: (authors) => authors.forEach((author) => this.catchUp(author)),
+    });
+    this.#publisher = new Publisher({
+      flushMs: options.flushMs,
+      now: this.#now,
+      send: ({ soul, node, records }) => {
+        const node_ = this.#node;
+        if (!node_) return;
+        node_.say({ put: { [soul]: node } });
+        for (const peer of node_.peers()) {
+          this.#table.recordsOut(this.#peerId(peer), records);
+        }
+      },
+    });
+    this.#firewall = new Firewall({
+      ingest: options.ingest,
+      now: this.#now,
+      wants: (author) => this.#subscriptions.has(author),
+      onDrop: (peer, reason, count) =>
+        this.#table.rejected(peer, reason, count),
+      onRecords: (peer, author, { created, maxSeq }) => {
+        this.#table.recordsIn(peer, created);
+        this.#table.head(peer, author, maxSeq);
+      },
+      onAhead: (peer, author, seq) => {
+        this.#table.head(peer, author, seq);
+        this.catchUp(author, seq);
+      },
+      relay: (message) => this.#node?.say(message),
+    });
+    for (const origin of options.peers) this.#table.declare(origin);
+  }
+
+  /** Authors replicated here. */
+  get authors(): string[] {
+    return this.#subscriptions.authors();
+  }
+
+  /** Starts GUN, dials the configured peers and catches up every author. */
+  async start(): Promise<void> {
+    await this.#subscriptions.load();
+    this.#node = createGunNode({
+      maxMessage: MAX_GUN_MESSAGE,
+      intercept: (message, peer) => {
+        this.#track(this.#receive(message, peer));
+        return "taken";
+      },
+      onPeer: (event, peer) => this.#onPeer(event, peer),
+    });
+    this.#outbound = new OutboundPeers(this.#node, this.#options.peers);
+    this.#started = true;
+    for (const author of this.#subscriptions.authors()) this.catchUp(author);
+  }
+
+  /** Serves a WebSocket upgrade at /gun from `remote` (host:port). */
+  accept(request: Request, remote: string): Response {
+    if (!this.#node) {
+      return Response.json({
+        error: "Replication is not running",
+        reason: "replication_stopped",
+      }, { status: 503 });
+    }
+    return this.#node.accept(request, `inbound:${remote}`);
+  }
+
+  /** Called by the ingest pipeline after every commit. */
+  onCommit(records: CommittedRecord[]): void {
+    let followsChanged = false;
+    for (const { record, source } of records) {
+      const { author, seq, type } = record.entry;
+      if (source === "client") {
+        this.#track(this.#subscriptions.addLocal(author));
+        this.#publisher.add(author, seq, record.line);
+      }
+      if (
+        (type === "follow" || type === "unfollow") &&
+        this.#subscriptions.affectsSet(author)
+      ) followsChanged = true;
+    }
+    if (followsChanged) this.#track(this.#subscriptions.refresh());
+  }
+
+  /**
+   * Brings `author`'s log up to the best head known from peers (or
+   * `atLeast`), in the background; concurrent calls merge.
+   */
+  catchUp(author: string, atLeast = 0): void {
+    this.#targets.set(
+      author,
+      Math.max(this.#targets.get(author) ?? 0, atLeast),
+    );
+    if (!this.#started || this.#closed || this.#running.has(author)) return;
+    if (this.#running.size >= PARALLEL_AUTHORS) return;
+    this.#running.add(author);
+    this.#track(
+      this.#runCatchUp(author).finally(() => {
+        this.#running.delete(author);
+        this.#startWaiting();
+      }),
+    );
+  }
+
+  /** Peer status, for `GET /api/peers`. */
+  async status(): Promise<PeerStatus[]> {
+    const heads = new Map<string, number>();
+    for (const author of this.#subscriptions.authors()) {
+      heads.set(
+        author,
+        (await this.#options.store.head(author)).head?.seq ?? 0,
+      );
+    }
+    return this.#table.list(heads);
+  }
+
+  /** Stops everything: pending segments are sent, sockets and timers closed. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#publisher.close();
+    this.#outbound?.close();
+    this.#waiters.close();
+    this.#node?.close();
+    await Promise.allSettled([...this.#work]);
+  }
+
+  async #runCatchUp(author: string): Promise<void> {
+    const { store, ingest, peers } = this.#options;
+    const localHead = async (of: string) =>
+      (await store.head(of)).head?.seq ?? 0;
+    // Heads over HTTP from configured peers; GUN peers announce theirs.
+    const reported = await Promise.all(peers.map(async (origin) => {
+      try {
+        const seq = await fetchHead(origin, author);
+        this.#table.seen(origin, this.#now());
+        this.#table.head(origin, author, seq);
+        return seq;
+      } catch {
+        return 0;
+      }
+    }));
+    const target = Math.max(
+      this.#targets.get(author) ?? 0,
+      this.#table.bestHead(author),
+      ...reported,
+    );
+    this.#targets.delete(author);
+    if (target <= await localHead(author) || this.#closed) return;
+    const sources: LogSource[] = peers.map((origin) => httpSource(origin));
+    for (const peer of this.#node?.peers() ?? []) {
+      sources.push(gunSource(this.#node!, peer, {
+        peerId: this.#peerId(peer),
+        waiters: this.#waiters,
+        localHead,
+      }));
+    }
+    await backfillAuthor(author, target, {
+      ingest,
+      localHead,
+      sources,
+      onRecords: (peer, created) => this.#table.recordsIn(peer, created),
+    });
+  }
+
+  /** Starts catch-ups that waited for a free slot. */
+  #startWaiting(): void {
+    for (const [author, seq] of this.#targets) {
+      if (this.#running.size >= PARALLEL_AUTHORS) return;
+      if (!this.#running.has(author)) this.catchUp(author, seq);
+    }
+  }
+
+  async #receive(message: GunMessage, peer: GunPeer | undefined) {
+    if (!peer || this.#closed) return;
+    const peerId = this.#peerId(peer);
+    this.#table.seen(peerId, this.#now());
+    if (message.get) {
+      const soul = kithSoulOfGet(message);
+      if (!soul) return;
+      for (const part of await serveSoul(this.#options.store, soul)) {
+        if (this.#closed) return;
+        this.#node?.say(
+          { "@": message["#"], put: { [part.soul]: part.node } },
+          peer,
+        );
+        this.#table.recordsOut(peerId, part.records);
+      }
+      return;
+    }
+    if (message.put) {
+      await this.#firewall.put(message, peerId);
+      if (typeof message["@"] === "string") this.#waiters.touch(message["@"]);
+    }
+  }
+
+  #onPeer(event: "hi" | "bye", peer: GunPeer): void {
+    const peerId = this.#peerId(peer);
+    this.#table.connected(peerId, event === "hi", this.#now());
+    this.#outbound?.onPeer(event, peer);
+    if (event !== "hi" || this.#closed) return;
+    // Ask for every replicated author's head: a gap starts a catch-up.
+    for (const author of this.#subscriptions.authors()) {
+      this.#node?.say({ get: { "#": headSoul(author) } }, peer);
+    }
+    if (peer.url) {
+      for (const author of this.#subscriptions.authors()) this.catchUp(author);
+    }
+  }
+
+  #peerId(peer: GunPeer): string {
+    return this.#outbound?.originOf(peer) ?? String(peer.id ?? "unknown");
+  }
+
+  #track(work: Promise<unknown>): void {
+    const settled = work.catch((error) => {
+      if (!this.#closed) console.error("Replication:", error);
+    });
+    this.#work.add(settled);
+    settled.finally(() => this.#work.delete(settled));
+  }
+}
