@@ -21,6 +21,7 @@ export default function App(
           <a class="brand" href="/">{name}</a>
           <nav aria-label="Main">
             <a href="/">Home</a>
+            <a href="/peers">Peers</a>
           </nav>
         </header>
         <main id="main" class="site-main">

@@ -40,7 +40,7 @@ export class Publisher {
 
   /** A publisher that sends through `options.send`. */
   constructor(options: PublisherOptions) {
-    this.#options = { flushMs: 500, ...options };
+    this.#options = { ...options, flushMs: options.flushMs ?? 500 };
   }
 
   /** Records waiting in unflushed segments. */

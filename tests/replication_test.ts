@@ -1,0 +1,138 @@
+/**
+ * Replication between separate instance processes on loopback: live push,
+ * backfill of a long log, backfill with the origin dead, and a partition
+ * that heals.
+ */
+import assert from "node:assert/strict";
+import { testAuthor } from "./helpers.ts";
+import { type Node, posts, startNode, waitUntil } from "./cluster.ts";
+import { startTcpProxy } from "./tcp_proxy.ts";
+
+async function stopAll(nodes: Node[]) {
+  await Promise.all(nodes.map((node) => node.stop()));
+}
+
+Deno.test("a post on A reaches B and C live", async () => {
+  const a = await startNode("A");
+  const b = await startNode("B", { peers: [a.url] });
+  const c = await startNode("C", { peers: [a.url] });
+  try {
+    const alice = testAuthor();
+    await a.post(posts(alice, 3));
+    await b.follow(alice.key);
+    await c.follow(alice.key);
+    // Following starts replication at once: the existing log backfills.
+    await waitUntil(
+      "B and C to backfill alice",
+      async () =>
+        await b.head(alice.key) === 3 && await c.head(alice.key) === 3,
+    );
+    await a.post([alice.next("post", { text: "live" }).line]);
+    const took = await waitUntil(
+      "B and C to see the live post",
+      async () =>
+        await b.head(alice.key) === 4 && await c.head(alice.key) === 4,
+      5_000,
+    );
+    assert.ok(took < 5_000);
+    const fromA = (await b.peers()).find((peer) => peer.url === a.url);
+    assert.ok(fromA?.connected, "B lists A as a connected peer");
+    assert.ok(
+      fromA.recordsIn >= 4,
+      `B counted ${fromA.recordsIn} records from A`,
+    );
+    assert.equal(fromA.lag, 0);
+    assert.equal(fromA.rejected, 0);
+  } finally {
+    await stopAll([a, b, c]);
+  }
+});
+
+Deno.test("C starting after 2,000 entries backfills them all; with A dead, D backfills from B and C", async () => {
+  const a = await startNode("A");
+  const b = await startNode("B", { peers: [a.url] });
+  const c = await startNode("C", { peers: [a.url] });
+  let d: Node | undefined;
+  try {
+    const alice = testAuthor();
+    await b.follow(alice.key);
+    await a.post(posts(alice, 2_000));
+    await waitUntil(
+      "B to have 2,000 entries",
+      async () => await b.head(alice.key) === 2_000,
+      30_000,
+    );
+    await c.follow(alice.key);
+    await waitUntil(
+      "C to backfill 2,000 entries",
+      async () => await c.head(alice.key) === 2_000,
+      30_000,
+    );
+    await a.kill();
+    d = await startNode("D", { peers: [b.url, c.url] });
+    await d.follow(alice.key);
+    await waitUntil(
+      "D to backfill 2,000 entries without A",
+      async () => await d!.head(alice.key) === 2_000,
+      30_000,
+    );
+    const rows = await d.peers();
+    for (const peer of [b, c]) {
+      const row = rows.find((item) => item.url === peer.url);
+      assert.ok(
+        row && row.recordsIn > 0,
+        `D took part of the log from ${peer.name}: ${JSON.stringify(rows)}`,
+      );
+    }
+    assert.equal(
+      rows.reduce((sum, row) => sum + row.recordsIn, 0),
+      2_000,
+      "every entry was counted once",
+    );
+  } finally {
+    await stopAll([a, b, c, ...(d ? [d] : [])]);
+  }
+});
+
+Deno.test("a partition heals and both sides converge to identical heads", async () => {
+  const a = await startNode("A");
+  const proxy = startTcpProxy(a.port);
+  const b = await startNode("B", { peers: [`http://127.0.0.1:${proxy.port}`] });
+  try {
+    const alice = testAuthor();
+    const bob = testAuthor();
+    await a.follow(bob.key);
+    await b.follow(alice.key);
+    await a.post(posts(alice, 10, "before"));
+    await b.post(posts(bob, 10, "before"));
+    await waitUntil(
+      "the first posts to cross",
+      async () =>
+        await b.head(alice.key) === 10 && await a.head(bob.key) === 10,
+    );
+    proxy.cut();
+    await a.post(posts(alice, 150, "during"));
+    await b.post(posts(bob, 120, "during"));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(await b.head(alice.key), 10, "nothing crosses the cut");
+    assert.equal(await a.head(bob.key), 10, "nothing crosses the cut");
+    proxy.heal();
+    await waitUntil(
+      "both sides to converge",
+      async () =>
+        await b.head(alice.key) === 160 && await a.head(bob.key) === 130,
+      30_000,
+    );
+    for (const author of [alice.key, bob.key]) {
+      const [onA, onB] = await Promise.all(
+        [a, b].map(async (node) =>
+          await (await fetch(`${node.url}/api/authors/${author}`)).json()
+        ),
+      );
+      assert.deepEqual(onA.head, onB.head);
+    }
+  } finally {
+    await stopAll([a, b]);
+    await proxy.close();
+  }
+});
