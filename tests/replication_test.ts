@@ -51,8 +51,7 @@ Deno.test("a post on A reaches B and C live", async () => {
 Deno.test("C starting after 2,000 entries backfills them all; with A dead, D backfills from B and C", async () => {
   const a = await startNode("A");
   const b = await startNode("B", { peers: [a.url] });
-  const c = await startNode("C", { peers: [a.url] });
-  let d: Node | undefined;
+  const started: Node[] = [a, b];
   try {
     const alice = testAuthor();
     await b.follow(alice.key);
@@ -62,6 +61,8 @@ Deno.test("C starting after 2,000 entries backfills them all; with A dead, D bac
       async () => await b.head(alice.key) === 2_000,
       30_000,
     );
+    const c = await startNode("C", { peers: [a.url] });
+    started.push(c);
     await c.follow(alice.key);
     await waitUntil(
       "C to backfill 2,000 entries",
@@ -69,11 +70,12 @@ Deno.test("C starting after 2,000 entries backfills them all; with A dead, D bac
       30_000,
     );
     await a.kill();
-    d = await startNode("D", { peers: [b.url, c.url] });
+    const d = await startNode("D", { peers: [b.url, c.url] });
+    started.push(d);
     await d.follow(alice.key);
     await waitUntil(
       "D to backfill 2,000 entries without A",
-      async () => await d!.head(alice.key) === 2_000,
+      async () => await d.head(alice.key) === 2_000,
       30_000,
     );
     const rows = await d.peers();
@@ -90,7 +92,7 @@ Deno.test("C starting after 2,000 entries backfills them all; with A dead, D bac
       "every entry was counted once",
     );
   } finally {
-    await stopAll([a, b, c, ...(d ? [d] : [])]);
+    await stopAll(started);
   }
 });
 

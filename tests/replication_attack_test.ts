@@ -1,0 +1,160 @@
+/**
+ * A raw GUN client (not Kith) attacks an instance over its /gun socket:
+ * overwrites, nulls, future and non-numeric states, forged records, records
+ * in the wrong soul, foreign souls, a flood and an oversized frame. No
+ * instance may index anything invalid or stop serving.
+ */
+import assert from "node:assert/strict";
+import { segmentKey } from "../lib/replication/mod.ts";
+import { testAuthor } from "./helpers.ts";
+import { posts, startNode, waitUntil } from "./cluster.ts";
+
+/** A WebSocket speaking GUN's wire format, collecting what it hears. */
+async function rawGunClient(url: string) {
+  const socket = new WebSocket(url.replace(/^http/, "ws") + "/gun");
+  const heard: Record<string, unknown>[] = [];
+  socket.onmessage = (event) => {
+    const data = JSON.parse(String(event.data));
+    heard.push(...(Array.isArray(data) ? data : [data]));
+  };
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let counter = 0;
+  return {
+    heard,
+    send(message: Record<string, unknown>) {
+      socket.send(JSON.stringify({ "#": `attack${++counter}`, ...message }));
+    },
+    put(soul: string, key: string, value: unknown, state: unknown) {
+      this.send({
+        put: {
+          [soul]: { _: { "#": soul, ">": { [key]: state } }, [key]: value },
+        },
+      });
+    },
+    close() {
+      socket.close();
+      return new Promise((resolve) => socket.onclose = resolve);
+    },
+  };
+}
+
+Deno.test("a raw GUN client cannot make any instance index invalid data or stop serving", async () => {
+  const a = await startNode("A");
+  const b = await startNode("B", { peers: [a.url] });
+  try {
+    const alice = testAuthor();
+    const lines = posts(alice, 5);
+    await a.post(lines);
+    await b.follow(alice.key);
+    await waitUntil(
+      "B to have alice's log",
+      async () => await b.head(alice.key) === 5,
+    );
+
+    const attacker = await rawGunClient(a.url);
+    const soul = `kith/log/${alice.key}/0`;
+    // Learn a real segment key the way any peer would.
+    attacker.send({ "#": "learn", get: { "#": soul } });
+    await waitUntil(
+      "an answer to the GET",
+      async () => attacker.heard.some((message) => message["@"] === "learn"),
+    );
+    const answer = attacker.heard.find((message) => message["@"] === "learn")!;
+    const node = (answer.put as Record<string, Record<string, unknown>>)[soul];
+    const realKey = Object.keys(node).find((key) => key !== "_")!;
+    assert.equal(segmentKey(node[realKey] as string), realKey);
+
+    const now = Date.now();
+    const forgedLine = lines[4].replace(
+      /"sig":"([^"]{20})(.)/,
+      (_, head, char) => `"sig":"${head}${char === "A" ? "B" : "A"}`,
+    );
+    assert.notEqual(forgedLine, lines[4]);
+    const forged = [lines[3], forgedLine].join("\n");
+    const valid = lines.join("\n");
+    attacker.put(soul, realKey, "EVIL overwrite", now); // key_not_hash
+    attacker.put(soul, realKey, null, now); // not_a_string
+    attacker.put(soul, segmentKey(valid), valid, now + 365 * 86_400_000); // future_state
+    attacker.put(soul, segmentKey(valid), valid, "abc"); // bad_state
+    attacker.put(soul, segmentKey(forged), forged, now); // invalid_record
+    attacker.put(`kith/log/${alice.key}/7`, segmentKey(valid), valid, now); // wrong_soul
+    attacker.put("chat/room", "x", "spam", now); // foreign_soul
+    attacker.put(`kith/log/not-an-author/0`, "k", "v", now); // foreign_soul
+    for (let i = 0; i < 300; i++) {
+      attacker.put(soul, `flood${i}`, `garbage ${i}`, now);
+    }
+    attacker.send({ put: { x: "y".repeat(9_000_000) } }); // larger than GUN's max
+    // One bad node before a good one must not hide the good one.
+    const carol = testAuthor();
+    await a.follow(carol.key);
+    const carolLine = carol.next("post", { text: "relayed by anyone" }).line;
+    attacker.send({
+      put: {
+        [soul]: { _: { "#": soul, ">": { bad: now } }, bad: "no" },
+        [`kith/head/${carol.key}`]: {
+          _: {
+            "#": `kith/head/${carol.key}`,
+            ">": { [segmentKey(carolLine)]: now },
+          },
+          [segmentKey(carolLine)]: carolLine,
+        },
+      },
+    });
+
+    await waitUntil(
+      "A to take carol's valid record from the attacker",
+      async () => await a.head(carol.key) === 1,
+    );
+    const row = (await a.peers()).find((peer) =>
+      peer.direction === "inbound" && peer.rejected > 0
+    );
+    assert.ok(row, "the attacker's connection is listed with its rejections");
+    for (
+      const reason of [
+        "key_not_hash",
+        "not_a_string",
+        "future_state",
+        "bad_state",
+        "invalid_record",
+        "wrong_soul",
+        "foreign_soul",
+      ]
+    ) {
+      assert.ok(
+        (row.rejectedBy[reason] ?? 0) >= 1,
+        `${reason} counted: ${JSON.stringify(row.rejectedBy)}`,
+      );
+    }
+    assert.ok(
+      row.rejectedBy.key_not_hash >= 301,
+      "the flood was dropped key by key",
+    );
+
+    // Nothing invalid was indexed anywhere; both instances still serve.
+    for (const instance of [a, b]) {
+      assert.equal(await instance.head(alice.key), 5);
+      const health = await fetch(`${instance.url}/healthz`);
+      assert.equal(health.status, 200);
+      await health.body?.cancel();
+      const log =
+        await (await fetch(`${instance.url}/api/authors/${alice.key}/log`))
+          .text();
+      assert.deepEqual(log.trim().split("\n"), lines);
+    }
+    const bFromA = (await b.peers()).find((peer) => peer.url === a.url)!;
+    assert.equal(bFromA.rejected, 0, "A relayed nothing that B had to drop");
+
+    // And replication still works after the attack.
+    await a.post([alice.next("post", { text: "still here" }).line]);
+    await waitUntil(
+      "B to get the next post",
+      async () => await b.head(alice.key) === 6,
+    );
+    await attacker.close();
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+});
