@@ -9,7 +9,15 @@
  * @module
  */
 import type { Ingest } from "../ingest/mod.ts";
-import { BLOCK_SIZE } from "./layout.ts";
+import { BLOCK_SIZE, peekEntry } from "./layout.ts";
+
+/** Refusals that say "valid, but not here or not now", not "forged". */
+export const BENIGN_CODES: ReadonlySet<string> = new Set([
+  "fork",
+  "gap",
+  "prev_mismatch",
+  "stale_seq",
+]);
 
 /** Somewhere a log can be read from: a peer over HTTP or over GUN. */
 export interface LogSource {
@@ -44,6 +52,8 @@ export interface BackfillOptions {
   concurrency?: number;
   /** Told about records stored from each source. */
   onRecords?: (peerId: string, created: number) => void;
+  /** Told about records a source sent that failed verification. */
+  onInvalid?: (peerId: string, count: number) => void;
 }
 
 /**
@@ -59,7 +69,7 @@ export async function backfillAuthor(
   target: number,
   options: BackfillOptions,
 ): Promise<BackfillResult> {
-  const { ingest, localHead, sources, onRecords } = options;
+  const { localHead, sources } = options;
   const from = await localHead(author);
   const result: BackfillResult = {
     author,
@@ -69,79 +79,109 @@ export async function backfillAuthor(
     created: 0,
     retried: 0,
   };
-  if (sources.length === 0 || from >= target) return result;
-  const concurrency = options.concurrency ??
-    Math.min(8, sources.length * 2);
+  // A pass that ends short (a peer lied, or every peer lacked a range) is
+  // followed by another from the new head, as long as it makes progress.
+  let head = from;
+  while (sources.length > 0 && head < target) {
+    await backfillPass(author, head, target, options, result);
+    const reached = await localHead(author);
+    if (reached <= head) break;
+    head = reached;
+  }
+  result.to = head;
+  return result;
+}
+
+/** One pass over (after, target]: parallel fetches, ordered submits. */
+async function backfillPass(
+  author: string,
+  after: number,
+  target: number,
+  options: BackfillOptions,
+  result: BackfillResult,
+): Promise<void> {
+  const { ingest, sources, onRecords } = options;
+  const concurrency = options.concurrency ?? Math.min(8, sources.length * 2);
   // Chunks follow block boundaries, so a GUN source answers each with one GET.
-  const chunks: { after: number; limit: number }[] = [];
-  for (let after = from; after < target;) {
+  const chunks: { after: number; end: number }[] = [];
+  for (let start = after; start < target;) {
     const end = Math.min(
       target,
-      (Math.floor(after / BLOCK_SIZE) + 1) * BLOCK_SIZE,
+      (Math.floor(start / BLOCK_SIZE) + 1) * BLOCK_SIZE,
     );
-    chunks.push({ after, limit: end - after });
-    after = end;
+    chunks.push({ after: start, end });
+    start = end;
   }
-  const started: Promise<string[]>[] = [];
-  let next = 0;
-  let submitted = 0;
-  const launch = () => {
-    while (next < chunks.length && next - submitted < concurrency) {
-      const index = next++;
-      const { after, limit } = chunks[index];
-      started[index] = safeFetch(
-        sources[index % sources.length],
+  const fetched: Promise<string[]>[] = [];
+  const launch = (upTo: number) => {
+    for (let i = fetched.length; i < Math.min(chunks.length, upTo); i++) {
+      const { after, end } = chunks[i];
+      fetched[i] = safeFetch(
+        sources[i % sources.length],
         author,
         after,
-        limit,
+        end - after,
       );
     }
   };
-  launch();
+  launch(concurrency);
+  // Two submissions in flight: one commits while the next is verified.
+  const submitting: Promise<void>[] = [];
   for (let index = 0; index < chunks.length; index++) {
     const chunk = chunks[index];
-    let lines = await started[index];
-    let tried = 1;
-    let have = await submitLines(lines, sourceOf(index, tried));
+    let lines = await fetched[index];
+    let source = sources[index % sources.length];
+    let covered = coveredUpTo(lines, author, chunk.after);
     // Short or failed: the rest of the chunk from the next peers in turn.
-    while (have < chunk.after + chunk.limit && tried < sources.length) {
-      const source = sources[(index + tried) % sources.length];
-      tried++;
+    for (
+      let tried = 1;
+      covered < chunk.end && tried < sources.length;
+      tried++
+    ) {
+      if (covered > chunk.after) submitting.push(submit(lines, source));
+      source = sources[(index + tried) % sources.length];
       result.retried++;
-      lines = await safeFetch(
-        source,
-        author,
-        have,
-        chunk.after + chunk.limit - have,
-      );
-      have = await submitLines(lines, source);
+      lines = await safeFetch(source, author, covered, chunk.end - covered);
+      covered = coveredUpTo(lines, author, covered);
     }
-    submitted++;
-    launch();
-    if (have < chunk.after + chunk.limit) {
-      // No peer could fill this range now: later chunks would only wait.
-      break;
-    }
+    submitting.push(submit(lines, source));
+    while (submitting.length > 1) await submitting.shift();
+    launch(index + 1 + concurrency);
+    // No peer could fill this range now: later chunks would only be held.
+    if (covered < chunk.end) break;
   }
-  // Settle the fetches still running so none outlives the run.
-  await Promise.allSettled(started);
-  result.to = await localHead(author);
-  return result;
+  await Promise.all(submitting);
+  await Promise.allSettled(fetched);
 
-  function sourceOf(index: number, tried: number): LogSource {
-    return sources[(index + tried - 1) % sources.length];
-  }
-
-  async function submitLines(lines: string[], source: LogSource) {
-    if (lines.length > 0) {
-      const outcomes = await ingest.submit(lines, { source: "peer" });
-      const created = outcomes.filter((item) => item.status === "created")
-        .length;
-      result.created += created;
-      if (created > 0) onRecords?.(source.peerId, created);
+  async function submit(lines: string[], source: LogSource) {
+    if (lines.length === 0) return;
+    const outcomes = await ingest.submit(lines, { source: "peer" });
+    let created = 0;
+    let invalid = 0;
+    for (const outcome of outcomes) {
+      if (outcome.status === "created") created++;
+      else if (
+        outcome.status === "rejected" && !BENIGN_CODES.has(outcome.error.code)
+      ) invalid++;
     }
-    return await localHead(author);
+    result.created += created;
+    if (created > 0) onRecords?.(source.peerId, created);
+    if (invalid > 0) options.onInvalid?.(source.peerId, invalid);
   }
+}
+
+/**
+ * The seq up to which `lines` continue `author`'s log from `after` without
+ * a hole, judged from their entries (the ingest pipeline verifies them).
+ */
+function coveredUpTo(lines: string[], author: string, after: number): number {
+  let covered = after;
+  for (const line of lines) {
+    const entry = peekEntry(line);
+    if (!entry || entry.author !== author || entry.seq !== covered + 1) break;
+    covered = entry.seq;
+  }
+  return covered;
 }
 
 async function safeFetch(

@@ -9,11 +9,13 @@
  * @module
  */
 import type { Ingest, IngestOutcome } from "../ingest/mod.ts";
+import { BENIGN_CODES } from "./backfill.ts";
 import {
   blockOf,
   checkKey,
   type KithSoul,
   parseSoul,
+  peekEntry,
   SOUL_PREFIX,
 } from "./layout.ts";
 import type { GunMessage, GunNodeData } from "./gun_types.d.ts";
@@ -30,9 +32,6 @@ export type DropReason =
   | "too_many_records"
   | "wrong_soul"
   | "invalid_record";
-
-/** Codes that say "valid, but not now or not here", not "forged". */
-const BENIGN = new Set(["fork", "gap", "prev_mismatch", "stale_seq"]);
 
 /** What the firewall needs from the rest of replication. */
 export interface FirewallContext {
@@ -57,7 +56,8 @@ export interface FirewallContext {
   relay: (message: GunMessage) => void;
 }
 
-interface Candidate {
+/** A key that passed the synchronous checks, with its record lines. */
+export interface Candidate {
   soul: string;
   parsed: KithSoul;
   key: string;
@@ -86,12 +86,7 @@ export class Firewall {
    * ```
    */
   async put(message: GunMessage, peerId: string): Promise<void> {
-    const put = message.put;
-    if (!put || typeof put !== "object") return;
-    const candidates: Candidate[] = [];
-    for (const [soul, node] of Object.entries(put)) {
-      candidates.push(...this.#screen(soul, node, peerId));
-    }
+    const candidates = this.screen(message, peerId);
     if (candidates.length === 0) return;
     const lines = candidates.flatMap((candidate) => candidate.lines);
     const outcomes = await this.#context.ingest.submit(lines, {
@@ -111,6 +106,20 @@ export class Firewall {
     if (message["@"] === undefined && Object.keys(passed).length > 0) {
       this.#context.relay({ "#": message["#"], put: passed });
     }
+  }
+
+  /**
+   * The synchronous checks alone: the keys of `message` worth ingesting,
+   * with their record lines. Drops are counted; nothing is ingested.
+   */
+  screen(message: GunMessage, peerId: string): Candidate[] {
+    const put = message.put;
+    if (!put || typeof put !== "object") return [];
+    const candidates: Candidate[] = [];
+    for (const [soul, node] of Object.entries(put)) {
+      candidates.push(...this.#screen(soul, node, peerId));
+    }
+    return candidates;
   }
 
   /** Synchronous checks of one node; returns the keys worth ingesting. */
@@ -173,7 +182,7 @@ export class Firewall {
       if (outcome.status === "created") created++;
       else if (outcome.status === "held") ahead = true;
       else if (outcome.status === "rejected") {
-        if (!BENIGN.has(outcome.error.code)) {
+        if (!BENIGN_CODES.has(outcome.error.code)) {
           onDrop(peerId, "invalid_record", 1);
           return false;
         }
@@ -197,19 +206,10 @@ export class Firewall {
 function placeOf(soul: KithSoul, lines: string[]): number | null {
   let max = 0;
   for (const line of lines) {
-    const split = line.lastIndexOf(',"entry":{');
-    if (split < 0 || !line.endsWith("}}")) return null;
-    let entry: { author?: unknown; seq?: unknown };
-    try {
-      entry = JSON.parse(line.slice(split + 9, -1));
-    } catch {
-      return null;
-    }
-    const { author, seq } = entry;
-    if (author !== soul.author || typeof seq !== "number") return null;
-    if (!Number.isSafeInteger(seq) || seq < 1) return null;
-    if (soul.kind === "log" && blockOf(seq) !== soul.block) return null;
-    max = Math.max(max, seq);
+    const entry = peekEntry(line);
+    if (!entry || entry.author !== soul.author) return null;
+    if (soul.kind === "log" && blockOf(entry.seq) !== soul.block) return null;
+    max = Math.max(max, entry.seq);
   }
   return max;
 }

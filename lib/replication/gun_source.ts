@@ -1,14 +1,14 @@
 /**
  * Backfill over GUN: a GET for one block's log node, sent to one peer. The
- * answers go through the firewall and the ingest pipeline like any put;
- * this source only waits until they stop coming (or the range is stored)
- * and then lets the backfill read progress from the store.
+ * answers pass the firewall's synchronous checks and are collected here
+ * instead of being ingested on arrival, so the backfill submits them in
+ * seq order like the lines it reads over HTTP.
  *
  * @module
  */
 import type { LogSource } from "./backfill.ts";
 import type { GunNode, GunPeer } from "./gun.ts";
-import { blockOf, logSoul } from "./layout.ts";
+import { blockOf, logSoul, peekEntry } from "./layout.ts";
 
 /** Quiet time after the last answer before a GET counts as answered. */
 const IDLE_MS = 1_000;
@@ -18,38 +18,45 @@ const FIRST_MS = 3_000;
 const TOTAL_MS = 15_000;
 
 interface Waiter {
-  touch(): void;
+  offer(lines: string[]): void;
   finish(): void;
 }
 
-/** GETs waiting for answers, by message id. */
+/** GETs waiting for answers, by message id; answers are collected here. */
 export class ReplyWaiters {
   readonly #waiting = new Map<string, Waiter>();
 
-  /** Notes that an answer to `id` was processed. */
-  touch(id: string): void {
-    this.#waiting.get(id)?.touch();
+  /** Whether a GET with this id is waiting. */
+  has(id: string): boolean {
+    return this.#waiting.has(id);
+  }
+
+  /** Hands the record lines of an answer to `id` to its waiter. */
+  offer(id: string, lines: string[]): void {
+    this.#waiting.get(id)?.offer(lines);
   }
 
   /**
-   * Waits for answers to `id`: resolves after a quiet spell, at the time
-   * limit, when `done()` says so after an answer, or on close.
+   * Collects answers to `id` until a quiet spell, the time limit, `done`
+   * returning true for what was collected, or close.
    */
-  wait(id: string, done: () => Promise<boolean>): Promise<void> {
+  wait(id: string, done: (lines: string[]) => boolean): Promise<string[]> {
     return new Promise((resolve) => {
+      const lines: string[] = [];
       let idle = setTimeout(() => waiter.finish(), FIRST_MS);
       const total = setTimeout(() => waiter.finish(), TOTAL_MS);
       const waiter: Waiter = {
-        touch: () => {
+        offer: (more) => {
+          lines.push(...more);
           clearTimeout(idle);
           idle = setTimeout(() => waiter.finish(), IDLE_MS);
-          done().then((finished) => finished && waiter.finish(), () => {});
+          if (done(lines)) waiter.finish();
         },
         finish: () => {
           clearTimeout(idle);
           clearTimeout(total);
           this.#waiting.delete(id);
-          resolve();
+          resolve(lines);
         },
       };
       this.#waiting.set(id, waiter);
@@ -63,38 +70,44 @@ export class ReplyWaiters {
 }
 
 /**
- * A {@linkcode LogSource} that asks `peer` over GUN.
+ * A {@linkcode LogSource} that asks `peer` over GUN for the block's log
+ * node and returns the records in the asked range, in seq order.
  *
  * @example
  * ```ts
- * const source = gunSource(node, peer, { peerId, waiters, localHead });
+ * const source = gunSource(node, peer, { peerId, waiters });
  * ```
  */
 export function gunSource(
   node: GunNode,
   peer: GunPeer,
-  options: {
-    peerId: string;
-    waiters: ReplyWaiters;
-    localHead: (author: string) => Promise<number>;
-  },
+  options: { peerId: string; waiters: ReplyWaiters },
 ): LogSource {
   return {
     peerId: options.peerId,
     transport: "gun",
     async fetch(author, after, limit) {
       const id = crypto.randomUUID();
+      const inRange = (lines: string[]) => {
+        const bySeq = new Map<number, string>();
+        for (const line of lines) {
+          const entry = peekEntry(line);
+          if (
+            entry?.author === author && entry.seq > after &&
+            entry.seq <= after + limit
+          ) bySeq.set(entry.seq, line);
+        }
+        return [...bySeq].sort(([a], [b]) => a - b).map(([, line]) => line);
+      };
       const answered = options.waiters.wait(
         id,
-        async () => await options.localHead(author) >= after + limit,
+        (lines) => inRange(lines).length >= limit,
       );
       node.say(
         { "#": id, get: { "#": logSoul(author, blockOf(after + 1)) } },
         peer,
       );
-      await answered;
-      // The answers were ingested as they came; progress is in the store.
-      return [];
+      return inRange(await answered);
     },
   };
 }

@@ -108,6 +108,33 @@ export function packSegments(lines: string[]): string[] {
   return values;
 }
 
+/**
+ * Author and seq of a canonical record line, read from its small entry
+ * object only; null when the line does not look like a record. A hint for
+ * routing and completeness checks: the ingest pipeline verifies the rest.
+ *
+ * @example
+ * ```ts
+ * peekEntry(line); // { author: "ktDz…", seq: 7 }
+ * ```
+ */
+export function peekEntry(
+  line: string,
+): { author: string; seq: number } | null {
+  const split = line.lastIndexOf(',"entry":{');
+  if (split < 0 || !line.endsWith("}}")) return null;
+  let entry: { author?: unknown; seq?: unknown };
+  try {
+    entry = JSON.parse(line.slice(split + 9, -1));
+  } catch {
+    return null;
+  }
+  const { author, seq } = entry;
+  if (typeof author !== "string" || typeof seq !== "number") return null;
+  if (!Number.isSafeInteger(seq) || seq < 1) return null;
+  return { author, seq };
+}
+
 /** Why a key of a received Kith node is dropped, or null when it passes. */
 export type KeyProblem =
   | "bad_state"

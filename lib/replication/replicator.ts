@@ -221,7 +221,6 @@ export class Replicator {
       sources.push(gunSource(this.#node!, peer, {
         peerId: this.#peerId(peer),
         waiters: this.#waiters,
-        localHead,
       }));
     }
     await backfillAuthor(author, target, {
@@ -229,6 +228,8 @@ export class Replicator {
       localHead,
       sources,
       onRecords: (peer, created) => this.#table.recordsIn(peer, created),
+      onInvalid: (peer, count) =>
+        this.#table.rejected(peer, "invalid_record", count),
     });
   }
 
@@ -258,8 +259,14 @@ export class Replicator {
       return;
     }
     if (message.put) {
+      const replyTo = message["@"];
+      if (typeof replyTo === "string" && this.#waiters.has(replyTo)) {
+        // An answer to a backfill GET: the backfill ingests it in order.
+        const found = this.#firewall.screen(message, peerId);
+        this.#waiters.offer(replyTo, found.flatMap((item) => item.lines));
+        return;
+      }
       await this.#firewall.put(message, peerId);
-      if (typeof message["@"] === "string") this.#waiters.touch(message["@"]);
     }
   }
 
