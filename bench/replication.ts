@@ -8,6 +8,7 @@
 import { type Node, posts, startNode, waitUntil } from "../tests/cluster.ts";
 import { testAuthor } from "../tests/helpers.ts";
 import { median } from "./_process.ts";
+import { startTcpProxy } from "../tests/tcp_proxy.ts";
 
 /** Data folders on disk for every instance of a run; removed afterwards. */
 async function withDirs<T>(
@@ -148,7 +149,11 @@ export async function measureLive(count: number, perSecond: number) {
  * One `entries`-long log held by three instances; a fresh instance
  * backfills it from one of them, then another fresh one from all three.
  */
-export async function measureParallelPeers(entries: number, rounds: number) {
+export async function measureParallelPeers(
+  entries: number,
+  rounds: number,
+  options: { uplinkBytesPerSecond?: number } = {},
+) {
   return await withDirs(3 + 2 * rounds, async (dirs) => {
     const a = await startNode("A", { dataDir: dirs[0] });
     const b = await startNode("B", { dataDir: dirs[1], peers: [a.url] });
@@ -163,6 +168,15 @@ export async function measureParallelPeers(entries: number, rounds: number) {
       const one: number[] = [];
       const three: number[] = [];
       let next = 3;
+      // Each serving peer behind its own proxy, optionally paced.
+      const proxies = [a, b, c].map((node) =>
+        startTcpProxy(node.port, {
+          bytesPerSecond: options.uplinkBytesPerSecond,
+        })
+      );
+      const [viaA, viaB, viaC] = proxies.map((proxy) =>
+        `http://127.0.0.1:${proxy.port}`
+      );
       const run = async (peers: string[]) => {
         const d = await startNode("D", { dataDir: dirs[next++], peers });
         try {
@@ -178,9 +192,13 @@ export async function measureParallelPeers(entries: number, rounds: number) {
           await d.stop();
         }
       };
-      for (let round = 0; round < rounds; round++) {
-        one.push(await run([a.url]));
-        three.push(await run([a.url, b.url, c.url]));
+      try {
+        for (let round = 0; round < rounds; round++) {
+          one.push(await run([viaA]));
+          three.push(await run([viaA, viaB, viaC]));
+        }
+      } finally {
+        await Promise.all(proxies.map((proxy) => proxy.close()));
       }
       return {
         entries,
@@ -200,4 +218,11 @@ if (import.meta.main) {
   if (which === "backfill") console.log(await measureBackfill(10_000, 1));
   if (which === "live") console.log(await measureLive(200, 20));
   if (which === "parallel") console.log(await measureParallelPeers(30_000, 1));
+  if (which === "uplink") {
+    console.log(
+      await measureParallelPeers(30_000, 1, {
+        uplinkBytesPerSecond: 1_000_000,
+      }),
+    );
+  }
 }

@@ -15,14 +15,25 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** Starts a proxy on a free loopback port. */
-export function startTcpProxy(targetPort: number): TcpProxy {
+/**
+ * Starts a proxy on a free loopback port. With `bytesPerSecond`, what the
+ * target sends back is paced to that rate across all its connections, like
+ * a peer behind a home uplink.
+ */
+export function startTcpProxy(
+  targetPort: number,
+  options: { bytesPerSecond?: number } = {},
+): TcpProxy {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const open = new Set<Deno.Conn>();
+  const uplink = { due: performance.now() };
   let cut = false;
-  const pipe = async (from: Deno.Conn, to: Deno.Conn) => {
+  const pipe = async (from: Deno.Conn, to: Deno.Conn, paced = false) => {
     try {
-      await from.readable.pipeTo(to.writable);
+      const source = paced && options.bytesPerSecond
+        ? from.readable.pipeThrough(pace(options.bytesPerSecond, uplink))
+        : from.readable;
+      await source.pipeTo(to.writable);
     } catch {
       // The other side went away or the link was cut.
     } finally {
@@ -57,7 +68,7 @@ export function startTcpProxy(targetPort: number): TcpProxy {
       open.add(client);
       open.add(target);
       pipe(client, target);
-      pipe(target, client);
+      pipe(target, client, true);
     }
   })();
   return {
@@ -75,4 +86,24 @@ export function startTcpProxy(targetPort: number): TcpProxy {
       await accepting.catch(() => {});
     },
   };
+}
+
+/**
+ * Delays chunks so that no more than `rate` bytes per second pass through
+ * all the streams sharing `uplink`.
+ */
+function pace(
+  rate: number,
+  uplink: { due: number },
+): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream({
+    async transform(chunk, controller) {
+      const now = performance.now();
+      uplink.due = Math.max(uplink.due, now) +
+        (chunk.byteLength / rate) * 1000;
+      const wait = uplink.due - now;
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      controller.enqueue(chunk);
+    },
+  });
 }
