@@ -19,7 +19,8 @@
  */
 import { createGunNode, type GunMessage } from "../../lib/replication/gun.ts";
 
-const [file, settleArg, exitArg] = Deno.args;
+const [file, settleArg, exitArg, windowArg] = Deno.args;
+const window = Number(windowArg ?? Infinity);
 const settleMs = Number(settleArg ?? 60_000);
 const exitAfterMs = Number(exitArg ?? settleMs + 70_000);
 // Hard stop, whatever state GUN is in.
@@ -113,15 +114,28 @@ function stored(): number {
 let acks = 0;
 let errors = 0;
 let lastError: unknown;
+let inFlight = 0;
+let wake: (() => void) | undefined;
 const started = performance.now();
 for (let i = 0; i < records.length; i++) {
+  while (inFlight >= window) {
+    await new Promise<void>((resolve) => wake = resolve);
+  }
   const { id, line } = records[i];
+  let acked = false;
+  inFlight++;
   gun.get(FEED).get(id).put({ line }, (ack) => {
+    if (acked) return;
+    acked = true;
     acks++;
+    inFlight--;
     if (ack?.err) {
       errors++;
       lastError = ack.err;
     }
+    const resume = wake;
+    wake = undefined;
+    resume?.();
   });
   // Let GUN's scheduler and the event loop breathe, as an app would.
   if (i % 500 === 499) await new Promise((resolve) => setTimeout(resolve, 0));
