@@ -120,6 +120,7 @@ export function createGunNode(options: GunNodeOptions): GunNode {
   const opt = root.opt;
   const mesh = opt.mesh;
   const sockets = new Set<WebSocket>();
+  const dialed = new Set<GunPeer>();
   return {
     root,
     mesh,
@@ -130,7 +131,11 @@ export function createGunNode(options: GunNodeOptions): GunNode {
       ),
     dial(url) {
       if (opt.peers[url]?.wire) return;
-      mesh.hi({ url, id: url });
+      // Kept so close() can end a connection still being dialed: GUN lists
+      // a peer in opt.peers only once its socket opened.
+      const peer: GunPeer = { url, id: url };
+      dialed.add(peer);
+      mesh.hi(peer);
     },
     accept(request, label) {
       const { socket, response } = Deno.upgradeWebSocket(request);
@@ -153,6 +158,11 @@ export function createGunNode(options: GunNodeOptions): GunNode {
         peer.retry = 0;
         closeQuietly(peer.wire);
       }
+      for (const peer of dialed) {
+        clearTimeout(peer.defer);
+        closeQuietly(peer.wire);
+      }
+      dialed.clear();
       for (const socket of sockets) closeQuietly(socket);
       sockets.clear();
       clearTimeout(root.dup.to ?? undefined);
@@ -161,9 +171,13 @@ export function createGunNode(options: GunNodeOptions): GunNode {
   };
 }
 
-function closeQuietly(socket: { close(): void } | null | undefined): void {
+function closeQuietly(socket: WebSocket | null | undefined): void {
+  if (!socket) return;
+  // Detached first: a close event after close() would tell GUN "bye", and
+  // GUN answers that with a 9 s timer nothing could cancel.
+  socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
   try {
-    socket?.close();
+    socket.close();
   } catch {
     // Already closed.
   }
