@@ -94,9 +94,9 @@ Deno.test("a raw GUN client cannot make any instance index invalid data or stop 
     attacker.send({
       put: {
         [soul]: { _: { "#": soul, ">": { bad: now } }, bad: "no" },
-        [`kith/head/${carol.key}`]: {
+        [`kith/log/${carol.key}/0`]: {
           _: {
-            "#": `kith/head/${carol.key}`,
+            "#": `kith/log/${carol.key}/0`,
             ">": { [segmentKey(carolLine)]: now },
           },
           [segmentKey(carolLine)]: carolLine,

@@ -138,3 +138,33 @@ Deno.test("a partition heals and both sides converge to identical heads", async 
     await proxy.close();
   }
 });
+
+Deno.test("a backfill killed halfway resumes from the stored head after a restart", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "kith_resume_" });
+  const a = await startNode("A");
+  let b = await startNode("B", { peers: [a.url], dataDir });
+  try {
+    const alice = testAuthor();
+    await a.post(posts(alice, 4_000));
+    await b.follow(alice.key);
+    await waitUntil("B to be partway", async () => {
+      const head = await b.head(alice.key);
+      return head > 0 && head < 4_000;
+    }, 30_000);
+    await b.kill();
+    const port = b.port;
+    b = await startNode("B", { peers: [a.url], dataDir, port });
+    const partial = await b.head(alice.key);
+    assert.ok(partial < 4_000, `B restarted at ${partial}, short of 4,000`);
+    await waitUntil(
+      "B to finish after the restart",
+      async () => await b.head(alice.key) === 4_000,
+      30_000,
+    );
+    const row = (await b.peers()).find((peer) => peer.url === a.url)!;
+    assert.equal(row.recordsIn, 4_000 - partial, "only the rest was fetched");
+  } finally {
+    await stopAll([a, b]);
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

@@ -1,52 +1,57 @@
 /**
  * Writer for bench/gun_node_layout.ts: puts every record into GUN the
  * naive way, one child node per record linked from a feed node
- * (`gun.get("feed").get(id).put({ line })`), and serves GUN's WebSocket on
- * 127.0.0.1.
+ * (`gun.get("feed").get(id).put({ line })`), then serves GUN's WebSocket
+ * on 127.0.0.1 for the reader.
  *
- * Usage: `deno run --allow-all bench/servers/gun_node_writer.ts <records file>
- * <settle ms> <exit after ms>`, where the records file holds one
- * `{"id":…,"line":…}` per line. Prints JSON events, one a line, to stdout:
- * `listening` (with the port), `settled` or `unsettled` (with the time
- * spent), then `progress` every second while waiting. Exits by itself
- * after `<exit after ms>` whatever happens.
+ * Usage: `deno run --allow-all bench/servers/gun_node_writer.ts <records
+ * file> <settle ms> <exit after ms> [<window>]`. The records file holds one
+ * `{"id":…,"line":…}` per line; `window` caps the puts waiting for their
+ * ACK (default: no cap). Prints JSON events to stdout, one a line:
+ * `listening` (with the port), `issued`, `writing` every second, then
+ * `settled` or `unsettled` with the time spent. Stops by itself after
+ * `<exit after ms>` whatever happens; the orchestrator normally kills it
+ * sooner.
  *
- * GUN runs through lib/replication/gun.ts: the core only, multicast, AXE,
- * stats, radisk, file storage and localStorage off. Its hook passes every
- * message on, so GUN does its ordinary graph work.
+ * GUN runs through lib/replication/gun.ts: the core only, with multicast,
+ * AXE, stats, radisk, file storage and localStorage off. Its hook passes
+ * every message on, so GUN does its ordinary graph work.
  *
  * @module
  */
 import { createGunNode, type GunMessage } from "../../lib/replication/gun.ts";
 
 const [file, settleArg, exitArg, windowArg] = Deno.args;
-const window = Number(windowArg ?? Infinity);
 const settleMs = Number(settleArg ?? 60_000);
 const exitAfterMs = Number(exitArg ?? settleMs + 70_000);
+const window = Number(windowArg ?? Infinity);
 // Hard stop, whatever state GUN is in.
 setTimeout(() => {
   emit({ ev: "exit", reason: "deadline" });
   Deno.exit(3);
 }, exitAfterMs);
-Deno.env.set("MULTICAST", "false");
 
 const FEED = "feed";
+
+/** The parts of GUN's chain API used here (GUN ships no types). */
+interface Chain {
+  get(key: string): Chain;
+  put(data: Record<string, unknown>, ack?: (ack: AckMessage) => void): Chain;
+}
+interface AckMessage {
+  err?: unknown;
+  ok?: unknown;
+}
+interface OnContext {
+  to: { next(value: unknown): void };
+}
 
 function emit(event: Record<string, unknown>): void {
   console.log(JSON.stringify(event));
 }
 
-/** The parts of GUN's chain API this script uses (GUN ships no types). */
-interface Chain {
-  get(key: string): Chain;
-  put(data: Record<string, unknown>, ack?: (ack: AckMessage) => void): Chain;
-}
-interface OnContext {
-  to: { next(value: unknown): void };
-}
-interface AckMessage {
-  err?: unknown;
-  ok?: unknown;
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 const records = (await Deno.readTextFile(file)).split("\n").filter(Boolean)
@@ -60,15 +65,15 @@ const graph = node.root.graph as Record<
   Record<string, unknown> | undefined
 >;
 
-// GUN's chain put reads before it writes: `get("feed").get(id)` has no
-// soul yet, so put asks storage and peers whether the link exists and
-// waits for an answer. With radisk and localStorage off and no peer yet,
-// nobody answers and no put ever completes (gun.md §2.1). This is the
-// smallest stand-in for a storage adapter, in memory only: what GUN's
-// graph holds it has already answered itself (Gun.on.get), so the adapter
-// says "not found" for the rest, and ACKs each local write, which the
-// graph already holds. GUN's own adapters (lib/store.js, the core's
-// localStorage one) answer in the same way.
+// GUN's chain put reads before it writes: `get("feed").get(id)` has no soul
+// yet, so put asks storage and peers whether the link exists, and waits for
+// an answer. With radisk and localStorage off and no peer yet, nobody
+// answers and no put ever completes (gun.md §2.1; measured: 0 of 1,000
+// after 15 s). This is the smallest stand-in for a storage adapter, in
+// memory only: what the graph holds GUN has already answered itself
+// (Gun.on.get), so this says "not found" for the rest, and ACKs each local
+// write, which the graph already holds. GUN's own adapters (lib/store.js,
+// the core's localStorage one) answer in the same shape.
 node.root.on("get", function (this: OnContext, message: GunMessage) {
   this.to.next(message);
   const soul = message.get?.["#"];
@@ -95,18 +100,17 @@ Deno.serve({
   ) {
     return node.accept(request, `reader-${crypto.randomUUID()}`);
   }
-  return new Response("gun_node_writer", { status: 404 });
+  return new Response("not found", { status: 404 });
 });
 
-/** Records whose child node holds the line and whose link is in the feed. */
+/** Records whose child node holds the line and is linked from the feed. */
 function stored(): number {
   const feed = graph[FEED];
   if (!feed) return 0;
   let count = 0;
   for (const { id, line } of records) {
-    const link = feed[id] as { "#"?: string } | undefined;
-    const soul = link?.["#"];
-    if (soul && graph[soul]?.line === line) count++;
+    const soul = (feed[id] as { "#"?: unknown } | undefined)?.["#"];
+    if (typeof soul === "string" && graph[soul]?.line === line) count++;
   }
   return count;
 }
@@ -115,17 +119,32 @@ let acks = 0;
 let errors = 0;
 let lastError: unknown;
 let inFlight = 0;
+// Resolves a wait for a free slot, or for the last ACK.
 let wake: (() => void) | undefined;
+function notify(): void {
+  const resume = wake;
+  wake = undefined;
+  resume?.();
+}
+
 const started = performance.now();
-for (let i = 0; i < records.length; i++) {
-  while (inFlight >= window) {
+const elapsed = () => performance.now() - started;
+const progress = setInterval(
+  () => emit({ ev: "writing", acks, stored: stored(), ms: round(elapsed()) }),
+  1000,
+);
+// Wakes every wait now and then, so the settle deadline is checked even
+// when no ACK comes.
+const ticker = setInterval(notify, 250);
+for (let i = 0; i < records.length && elapsed() < settleMs; i++) {
+  while (inFlight >= window && elapsed() < settleMs) {
     await new Promise<void>((resolve) => wake = resolve);
   }
   const { id, line } = records[i];
   let acked = false;
   inFlight++;
   gun.get(FEED).get(id).put({ line }, (ack) => {
-    if (acked) return;
+    if (acked) return; // One ACK per put is enough.
     acked = true;
     acks++;
     inFlight--;
@@ -133,49 +152,28 @@ for (let i = 0; i < records.length; i++) {
       errors++;
       lastError = ack.err;
     }
-    const resume = wake;
-    wake = undefined;
-    resume?.();
+    if (inFlight < window || acks === records.length) notify();
   });
-  // Let GUN's scheduler and the event loop breathe, as an app would.
+  // Let GUN's scheduler and the event loop run, as an app would.
   if (i % 500 === 499) await new Promise((resolve) => setTimeout(resolve, 0));
 }
-const issuedMs = performance.now() - started;
-emit({ ev: "issued", puts: records.length, ms: round(issuedMs) });
-
-// Settled: every record is in the writer's own graph, linked from the
-// feed. With no storage adapter nobody ACKs a put, so the graph is what
-// counts; ACKs are reported when they come.
-let settled = false;
-let lastSecond = 0;
-while (performance.now() - started < settleMs) {
-  const count = stored();
-  if (count === records.length && acks >= records.length) {
-    settled = true;
-    break;
-  }
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  if (Math.floor((performance.now() - started) / 1000) !== lastSecond) {
-    lastSecond = Math.floor((performance.now() - started) / 1000);
-    emit({ ev: "writing", stored: count, acks, ms: round(elapsed()) });
-  }
+emit({ ev: "issued", ms: round(elapsed()) });
+while (acks < records.length && elapsed() < settleMs) {
+  await new Promise<void>((resolve) => wake = resolve);
 }
-const writerMs = performance.now() - started;
+const writerMs = elapsed();
+clearInterval(progress);
+clearInterval(ticker);
+const count = stored();
 emit({
-  ev: settled ? "settled" : "unsettled",
+  ev: acks === records.length && count === records.length
+    ? "settled"
+    : "unsettled",
   ms: round(writerMs),
-  stored: stored(),
   records: records.length,
   acks,
+  stored: count,
   errors,
   lastError: lastError === undefined ? undefined : String(lastError),
   rssMB: round(Deno.memoryUsage().rss / 1048576),
 });
-
-function elapsed(): number {
-  return performance.now() - started;
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
-}

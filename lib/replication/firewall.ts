@@ -9,6 +9,7 @@
  * @module
  */
 import type { Ingest, IngestOutcome } from "../ingest/mod.ts";
+import { verifyRecord, type VerifySignature } from "../protocol/mod.ts";
 import { BENIGN_CODES } from "./backfill.ts";
 import {
   blockOf,
@@ -36,6 +37,8 @@ export type DropReason =
 /** What the firewall needs from the rest of replication. */
 export interface FirewallContext {
   ingest: Ingest;
+  /** Checks head announcements' signatures (they are not ingested). */
+  verify: VerifySignature;
   now: () => number;
   /** Whether this instance replicates `author`. */
   wants: (author: string) => boolean;
@@ -50,7 +53,10 @@ export interface FirewallContext {
     author: string,
     counts: { created: number; maxSeq: number },
   ) => void;
-  /** A record ahead of the local log arrived: `seq` exists somewhere. */
+  /**
+   * A record or head announcement ahead of the local log arrived (or may
+   * have): `seq` exists somewhere.
+   */
   onAhead: (peerId: string, author: string, seq: number) => void;
   /** Kith nodes that passed, to relay to the other peers. */
   relay: (message: GunMessage) => void;
@@ -86,17 +92,27 @@ export class Firewall {
    * ```
    */
   async put(message: GunMessage, peerId: string): Promise<void> {
-    const candidates = this.screen(message, peerId);
-    if (candidates.length === 0) return;
-    const lines = candidates.flatMap((candidate) => candidate.lines);
-    const outcomes = await this.#context.ingest.submit(lines, {
-      source: "peer",
-    });
+    const screened = this.screen(message, peerId);
+    if (screened.length === 0) return;
+    // Head announcements are hints: verified, never stored, so an
+    // announced head far ahead does not sit in the out-of-order queue.
+    const heads = screened.filter((item) => item.parsed.kind === "head");
+    const segments = screened.filter((item) => item.parsed.kind === "log");
+    const outcomes = await this.#context.ingest.submit(
+      segments.flatMap((candidate) => candidate.lines),
+      { source: "peer" },
+    );
     const passed: Record<string, GunNodeData> = {};
     let offset = 0;
-    for (const candidate of candidates) {
-      const own = outcomes.slice(offset, offset += candidate.lines.length);
-      if (!this.#judge(candidate, own, peerId)) continue;
+    const judged = await Promise.all([
+      ...segments.map((candidate) => {
+        const own = outcomes.slice(offset, offset += candidate.lines.length);
+        return this.#judge(candidate, own, peerId);
+      }),
+      ...heads.map((candidate) => this.#judgeHead(candidate, peerId)),
+    ]);
+    for (const [index, candidate] of [...segments, ...heads].entries()) {
+      if (!judged[index]) continue;
       const node = passed[candidate.soul] ??= {
         _: { "#": candidate.soul, ">": {} },
       };
@@ -172,6 +188,18 @@ export class Firewall {
       });
     }
     return found;
+  }
+
+  async #judgeHead(candidate: Candidate, peerId: string): Promise<boolean> {
+    const { verify, now, onDrop, onAhead } = this.#context;
+    try {
+      await verifyRecord(candidate.lines[0], { now: now(), verify });
+    } catch {
+      onDrop(peerId, "invalid_record", 1);
+      return false;
+    }
+    onAhead(peerId, candidate.parsed.author, candidate.maxSeq);
+    return true;
   }
 
   #judge(candidate: Candidate, outcomes: IngestOutcome[], peerId: string) {

@@ -175,7 +175,11 @@ function closeQuietly(socket: WebSocket | null | undefined): void {
   if (!socket) return;
   // Detached first: a close event after close() would tell GUN "bye", and
   // GUN answers that with a 9 s timer nothing could cancel.
-  socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+  socket.onopen =
+    socket.onmessage =
+    socket.onerror =
+    socket.onclose =
+      null;
   try {
     socket.close();
   } catch {

@@ -7,6 +7,7 @@
  */
 import type { CommittedRecord, Ingest } from "../ingest/mod.ts";
 import type { RecordStore } from "../store/mod.ts";
+import { verifyEd25519 } from "../crypto/mod.ts";
 import {
   backfillAuthor,
   fetchHead,
@@ -85,6 +86,7 @@ export class Replicator {
     });
     this.#firewall = new Firewall({
       ingest: options.ingest,
+      verify: verifyEd25519,
       now: this.#now,
       wants: (author) => this.#subscriptions.has(author),
       onDrop: (peer, reason, count) =>
