@@ -8,34 +8,9 @@
 import { buildApp } from "../lib/web/mod.ts";
 import { measureIngest, measurePosts } from "./records.ts";
 import { measureVerify } from "./verify_log.ts";
+import { benchReplication } from "./replication_report.ts";
+import { kb, list, machine, ok, writeSection } from "./_report.ts";
 import { measureColdStart, measureIslandJs, measureOverhead } from "./web.ts";
-
-const DOC = new URL("../docs/benchmarks.md", import.meta.url);
-
-async function writeSection(name: string, body: string): Promise<void> {
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const doc = await Deno.readTextFile(DOC);
-  const from = doc.indexOf(start);
-  const to = doc.indexOf(end);
-  if (from === -1 || to === -1) {
-    throw new Error(`docs/benchmarks.md has no ${start} … ${end} section`);
-  }
-  const updated = doc.slice(0, from + start.length) + "\n" + body.trim() +
-    "\n" + doc.slice(to);
-  await Deno.writeTextFile(DOC, updated);
-}
-
-function machine(): string {
-  return `${
-    new Date().toISOString().slice(0, 10)
-  }, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ${Deno.build.os}/${Deno.build.arch}`;
-}
-
-const kb = (bytes: number) => (bytes / 1024).toFixed(1);
-const ok = (pass: boolean) => (pass ? "met" : "**missed**");
-const list = (values: number[]) =>
-  values.map((value) => value.toFixed(0)).join(", ");
 
 async function benchWeb(): Promise<void> {
   const buildStarted = performance.now();
@@ -231,6 +206,7 @@ Measured ${machine()} with \`deno task bench records\`.
 const benches: Record<string, () => Promise<void>> = {
   web: benchWeb,
   records: benchRecords,
+  replication: benchReplication,
 };
 const chosen = Deno.args.length > 0 ? Deno.args : Object.keys(benches);
 for (const name of chosen) {
