@@ -79,14 +79,26 @@ export async function backfillAuthor(
     created: 0,
     retried: 0,
   };
-  // A pass that ends short (a peer lied, or every peer lacked a range) is
-  // followed by another from the new head, as long as it makes progress.
+  // A pass that ends short is followed by another from the new head while
+  // some peer is left to ask. A peer that sent a record failing
+  // verification is not asked again: its complete-looking chunk would
+  // otherwise be asked of it again and again.
+  const distrusted = new Set<LogSource>();
   let head = from;
-  while (sources.length > 0 && head < target) {
-    await backfillPass(author, head, target, options, result);
+  let stalled = 0;
+  while (head < target) {
+    const trusted = sources.filter((source) => !distrusted.has(source));
+    if (trusted.length === 0 || stalled >= trusted.length) break;
+    // Each stalled pass starts the chunks at the next peer in turn.
+    const rotated = [...trusted.slice(stalled), ...trusted.slice(0, stalled)];
+    await backfillPass(author, head, target, {
+      ...options,
+      sources: rotated,
+      distrusted,
+    }, result);
     const reached = await localHead(author);
-    if (reached <= head) break;
-    head = reached;
+    stalled = reached > head ? 0 : stalled + 1;
+    head = Math.max(head, reached);
   }
   result.to = head;
   return result;
@@ -97,10 +109,10 @@ async function backfillPass(
   author: string,
   after: number,
   target: number,
-  options: BackfillOptions,
+  options: BackfillOptions & { distrusted: Set<LogSource> },
   result: BackfillResult,
 ): Promise<void> {
-  const { ingest, sources, onRecords } = options;
+  const { ingest, sources, onRecords, distrusted } = options;
   const concurrency = options.concurrency ?? Math.min(8, sources.length * 2);
   // Chunks follow block boundaries, so a GUN source answers each with one GET.
   const chunks: { after: number; end: number }[] = [];
@@ -166,7 +178,10 @@ async function backfillPass(
     }
     result.created += created;
     if (created > 0) onRecords?.(source.peerId, created);
-    if (invalid > 0) options.onInvalid?.(source.peerId, invalid);
+    if (invalid > 0) {
+      distrusted.add(source);
+      options.onInvalid?.(source.peerId, invalid);
+    }
   }
 }
 

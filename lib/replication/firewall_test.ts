@@ -37,6 +37,7 @@ async function withFirewall(
       relayed: [],
       firewall: new Firewall({
         ingest,
+        verify: verifyEd25519,
         now: () => now,
         wants,
         onDrop: (...drop) => harness.drops.push(drop),
@@ -111,7 +112,6 @@ Deno.test("firewall ingests valid segments and relays only the keys that passed"
     assert.deepEqual(seen.drops, drops);
     assert.deepEqual(seen.records, [
       ["p1", alice.key, { created: 3, maxSeq: 3 }],
-      ["p1", alice.key, { created: 0, maxSeq: 3 }],
     ]);
     const passed = {
       [log]: node(log, [segment], now),
@@ -121,11 +121,26 @@ Deno.test("firewall ingests valid segments and relays only the keys that passed"
   });
 });
 
+Deno.test("firewall verifies head announcements, reports them as ahead and stores nothing", async () => {
+  await withFirewall(async ({ firewall, store, ingest, now, ...seen }) => {
+    const alice = testAuthor();
+    const lines = posts(alice, 5);
+    const soul = headSoul(alice.key);
+    await firewall.put(put(soul, node(soul, [lines[4]], now)), "p1");
+    assert.equal(await headSeq(store, alice.key), 0);
+    assert.equal(ingest.heldCount, 0);
+    assert.deepEqual(seen.ahead, [["p1", alice.key, 5]]);
+    assert.deepEqual(seen.records, []);
+    assert.deepEqual(seen.drops, []);
+    assert.deepEqual(seen.relayed, [put(soul, node(soul, [lines[4]], now))]);
+  });
+});
+
 Deno.test("firewall ingests replies but does not relay them", async () => {
   await withFirewall(async ({ firewall, store, now, relayed, drops }) => {
     const alice = testAuthor();
     const [line] = posts(alice, 1);
-    const soul = headSoul(alice.key);
+    const soul = logSoul(alice.key, 0);
     await firewall.put(put(soul, node(soul, [line], now), { "@": "q1" }), "p1");
     assert.equal(await headSeq(store, alice.key), 1);
     assert.deepEqual(relayed, []);
@@ -182,6 +197,7 @@ async function expectDrops(
   }
   assert.deepEqual(harness.relayed, []);
   assert.deepEqual(harness.records, []);
+  assert.deepEqual(harness.ahead, []);
   assert.equal(await headSeq(harness.store, author), 0);
 }
 

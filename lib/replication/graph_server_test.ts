@@ -136,6 +136,7 @@ Deno.test("nodes served by one instance pass another's firewall whole", async ()
     const drops: string[] = [];
     const firewall = new Firewall({
       ingest: b.ingest,
+      verify: verifyEd25519,
       now: Date.now,
       wants: () => true,
       onDrop: (_peer, reason) => drops.push(reason),
