@@ -3,20 +3,28 @@
  * signed Kith records laid out the naive way, one GUN node per record
  * (`gun.get("feed").get(id).put({ line })`, a child node per record linked
  * from the feed node), to a reader subscribed with
- * `gun.get("feed").map().on(cb)` that verifies every record.
+ * `gun.get("feed").map().on(cb)` that verifies every record in the
+ * callback (verifyRecord with verifyEd25519, and the key against the
+ * entry id).
  *
  * Backfill: the writer process (servers/gun_node_writer.ts) puts every
  * record and waits until its puts settle (every put ACKed and every record
  * in its graph); then the reader process (servers/gun_node_reader.ts)
  * connects over WebSocket on 127.0.0.1, subscribes, and times from the
- * subscription to the last verified record, or to the deadline. The study
- * (docs in /work/shared/research/gun.md §3) saw this layout miss 10,000
- * records in 55 s, so both phases are bounded by `deadlineMs` and an
- * unfinished run reports how far it got.
+ * subscription to the last verified record, or to the deadline. The GUN
+ * study saw this layout miss 10,000 records in 55 s, so both phases are
+ * bounded by `deadlineMs`, and an unfinished run reports how far it got.
+ *
+ * Two things the writer needs that the layout does not say. With storage
+ * off, GUN's put reads before it writes and waits for an answer nobody
+ * gives, so the writer answers GETs and ACKs puts from memory (see its
+ * comments). And it caps the puts waiting for an ACK (`writeWindow`),
+ * since 10,000 issued at once collapse.
  *
  * Run alone: `deno run --allow-all bench/gun_node_layout.ts [--records=N]
- * [--deadline=MS] [--window=W]`; prints the result as JSON on stdout and
- * progress on stderr.
+ * [--deadline=MS] [--window=W]`. Progress goes to stderr; the result is
+ * the last line of stdout, as JSON (GUN prints a greeting there when it
+ * loads).
  *
  * @module
  */
@@ -36,7 +44,8 @@ export interface NodeLayoutOptions {
    * Most puts the writer leaves waiting for their ACK (default 100).
    * `Infinity` issues every put at once, which GUN handles badly: about
    * 4,000 of 10,000 settled in 60 s, with 3 GB RSS, against about 2 s
-   * with a window of 1 to 100.
+   * with a window of 1 to 100. Unsettled puts go on while the reader
+   * reads, so such a run is no clean backfill.
    */
   writeWindow?: number;
   /** Authors the records are spread over, round robin (default 4). */
@@ -66,6 +75,8 @@ export interface NodeLayoutResult {
   perSecond: number;
   /** Whether every record arrived, verified, before the deadline. */
   finished: boolean;
+  /** When the last new record reached the reader's callback. */
+  deliveredMs: number;
   /** Writer: from its first put until all settled, or its deadline. */
   writerMs: number;
   /** Whether every put was ACKed and in the writer's graph in time. */
@@ -111,13 +122,14 @@ export async function measureNodeLayout(
   try {
     await Deno.writeTextFile(file, signRecords(records, options.authors ?? 4));
 
+    // The writer serves the reader too: its settling, then the read.
+    const writerExit = 2 * deadlineMs + 60_000;
     const writer = new Child("gun_node_writer.ts", [
       file,
       String(deadlineMs),
-      // The writer serves the reader too: its settling, then the read.
-      String(2 * deadlineMs + 60_000),
+      String(writerExit),
       String(window),
-    ]);
+    ], writerExit);
     children.push(writer);
     writer.onEvent = (event) => {
       if (event.ev === "writing") {
@@ -141,12 +153,13 @@ export async function measureNodeLayout(
 
     const samples: [number, number][] = [];
     let readerRssMB = 0;
+    const readerExit = deadlineMs + 30_000;
     const reader = new Child("gun_node_reader.ts", [
       `ws://127.0.0.1:${listening.port}/gun`,
       String(records),
       String(deadlineMs),
-      String(deadlineMs + 30_000),
-    ]);
+      String(readerExit),
+    ], readerExit);
     children.push(reader);
     reader.onEvent = (event) => {
       if (typeof event.rssMB === "number") {
@@ -178,6 +191,7 @@ export async function measureNodeLayout(
       ms,
       perSecond: ms > 0 ? Math.round(received / (ms / 1000)) : 0,
       finished: end?.ev === "done" && received === records,
+      deliveredMs: Number(last?.deliveredMs ?? 0),
       writerMs: Number(settled.ms),
       writerSettled: settled.ev === "settled",
       writerStored: Number(settled.stored),
@@ -218,9 +232,10 @@ class Child {
   #process: Deno.ChildProcess;
   #waiters: { test: (event: Event) => boolean; done: (e: Event) => void }[] =
     [];
-  #killer: number;
+  #killer: ReturnType<typeof setTimeout>;
 
-  constructor(script: string, args: string[]) {
+  /** `exitAfterMs`: the child's own hard deadline, given in `args`. */
+  constructor(script: string, args: string[], exitAfterMs: number) {
     this.#process = new Deno.Command(Deno.execPath(), {
       args: ["run", "--allow-all", `bench/servers/${script}`, ...args],
       cwd: ROOT,
@@ -230,12 +245,9 @@ class Child {
       stderr: "inherit",
     }).spawn();
     live.add(this.#process);
-    // The child has its own hard deadline (its exit-after argument, the
-    // third); this is the belt to those braces.
-    this.#killer = setTimeout(
-      () => this.#kill(),
-      Number(args[2]) + 10_000,
-    );
+    // The child stops itself at its own deadline; this is the belt to
+    // those braces.
+    this.#killer = setTimeout(() => this.#kill(), exitAfterMs + 10_000);
     this.#process.status.then(() => {
       clearTimeout(this.#killer);
       live.delete(this.#process);

@@ -73,11 +73,14 @@ let verified = 0;
 let invalid = 0;
 let lastError = "";
 let lastAt = 0;
+let lastDeliveryAt = 0;
 
 const started = performance.now();
 const elapsed = () => performance.now() - started;
 const state = () => ({
   received: verified,
+  delivered: seen.size,
+  deliveredMs: round(lastDeliveryAt),
   invalid,
   calls,
   pending: seen.size - verified - invalid,
@@ -101,6 +104,7 @@ gun.get("feed").map().on((data, key) => {
   const line = (data as { line?: unknown } | null)?.line;
   if (typeof line !== "string" || seen.has(key)) return;
   seen.add(key);
+  lastDeliveryAt = elapsed();
   verifyRecord(line, { now: Date.now(), verify: verifyEd25519 }).then(
     (record) => {
       if (record.id !== key) {
