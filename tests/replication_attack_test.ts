@@ -60,7 +60,10 @@ Deno.test("a raw GUN client cannot make any instance index invalid data or stop 
     attacker.send({ "#": "learn", get: { "#": soul } });
     await waitUntil(
       "an answer to the GET",
-      async () => attacker.heard.some((message) => message["@"] === "learn"),
+      () =>
+        Promise.resolve(
+          attacker.heard.some((message) => message["@"] === "learn"),
+        ),
     );
     const answer = attacker.heard.find((message) => message["@"] === "learn")!;
     const node = (answer.put as Record<string, Record<string, unknown>>)[soul];
