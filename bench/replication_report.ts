@@ -95,8 +95,14 @@ Measured ${machine()} with \`deno task bench replication\`.
   a reader process; the writer puts every record as its own node
   (\`get("feed").get(id).put({line})\`) and waits until all are acknowledged; the
   reader subscribes with \`get("feed").map().on()\` and verifies each record
-  (decode and signature); bounded at 60 s. This is the layout Kith does not use;
-  Kith sends segments of up to 100 records as one value.
+  (decode and signature); bounded at 60 s. The writer keeps at most 100 puts
+  waiting for their acknowledgement and answers GUN's read-before-write from a
+  small in-memory stand-in for a storage adapter (with storage off, GUN's put
+  waits for an answer that never comes). Issuing all 10,000 puts at once, as
+  naive code does, is what did not finish in the GUN study: in separate runs
+  here the writer stored about 4,400 of 10,000 in 60 s and ran out of memory.
+  Kith does not use this layout; it sends segments of up to 100 records as one
+  value.
 - Live: 1,000 single POSTs to A at 20 per second, B following; latency from A's
   201 to the first poll of B (every 5 ms) showing that seq. Segments flush at 100
   records or 500 ms, which sets the floor.
@@ -104,9 +110,10 @@ Measured ${machine()} with \`deno task bench replication\`.
   from A alone, then another fresh D from A, B and C (chunks of 1,000 spread
   over the peers, two per peer in flight). Each serving peer sits behind its own
   loopback proxy; in the paced run the proxy limits what the peer sends to
-  ${UPLINK / 1e6} MB/s across its connections, like a home server's uplink. On
-  unpaced loopback the receiver's ingest is the limit, so more peers cannot help
-  there.
+  ${
+      UPLINK / 1e6
+    } MB/s across its connections, like a home server's uplink. On unpaced loopback the gain is smaller: the receiver's ingest (verify and
+  commit) is most of the time there.
 `,
   );
   console.log(

@@ -222,7 +222,7 @@ async function safeFetch(
  */
 export function httpSource(
   origin: string,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): LogSource {
   return {
     peerId: origin,
@@ -232,7 +232,7 @@ export function httpSource(
       url.searchParams.set("after", String(after));
       url.searchParams.set("limit", String(limit));
       const response = await fetch(url, {
-        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+        signal: withTimeout(options.signal, options.timeoutMs ?? 15_000),
       });
       if (!response.ok) {
         await response.body?.cancel();
@@ -255,10 +255,10 @@ export function httpSource(
 export async function fetchHead(
   origin: string,
   author: string,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<number> {
   const response = await fetch(new URL(`/api/authors/${author}`, origin), {
-    signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+    signal: withTimeout(options.signal, options.timeoutMs ?? 5_000),
   });
   if (!response.ok) {
     await response.body?.cancel();
@@ -267,4 +267,9 @@ export async function fetchHead(
   const summary = await response.json() as { head?: { seq?: unknown } };
   const seq = summary.head?.seq;
   return typeof seq === "number" && Number.isSafeInteger(seq) ? seq : 0;
+}
+
+function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }

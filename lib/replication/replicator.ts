@@ -63,6 +63,8 @@ export class Replicator {
   #started = false;
   #closed = false;
   readonly #work = new Set<Promise<unknown>>();
+  /** Aborts HTTP requests to peers when replication closes. */
+  readonly #stopping = new AbortController();
 
   /** Prepares replication; nothing connects before {@linkcode Replicator.start}. */
   constructor(options: ReplicatorOptions) {
@@ -189,6 +191,7 @@ export class Replicator {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopping.abort();
     this.#publisher.close();
     this.#outbound?.close();
     this.#waiters.close();
@@ -203,7 +206,9 @@ export class Replicator {
     // Heads over HTTP from configured peers; GUN peers announce theirs.
     const reported = await Promise.all(peers.map(async (origin) => {
       try {
-        const seq = await fetchHead(origin, author);
+        const seq = await fetchHead(origin, author, {
+          signal: this.#stopping.signal,
+        });
         this.#table.seen(origin, this.#now());
         this.#table.head(origin, author, seq);
         return seq;
@@ -218,7 +223,9 @@ export class Replicator {
     );
     this.#targets.delete(author);
     if (target <= await localHead(author) || this.#closed) return;
-    const sources: LogSource[] = peers.map((origin) => httpSource(origin));
+    const sources: LogSource[] = peers.map((origin) =>
+      httpSource(origin, { signal: this.#stopping.signal })
+    );
     for (const peer of this.#node?.peers() ?? []) {
       sources.push(gunSource(this.#node!, peer, {
         peerId: this.#peerId(peer),
