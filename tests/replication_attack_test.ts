@@ -24,6 +24,9 @@ async function rawGunClient(url: string) {
   let counter = 0;
   return {
     heard,
+    sendRaw(text: string) {
+      socket.send(text);
+    },
     send(message: Record<string, unknown>) {
       socket.send(JSON.stringify({ "#": `attack${++counter}`, ...message }));
     },
@@ -90,6 +93,28 @@ Deno.test("a raw GUN client cannot make any instance index invalid data or stop 
       attacker.put(soul, `flood${i}`, `garbage ${i}`, now);
     }
     attacker.send({ put: { x: "y".repeat(9_000_000) } }); // larger than GUN's max
+    // Names that are special to JavaScript objects, as souls and keys.
+    attacker.send({ put: { __proto__: { _: { "#": "__proto__" } } } });
+    attacker.put(soul, "__proto__", "x", now);
+    attacker.put(soul, "constructor", "x", now);
+    attacker.put("kith/log/constructor/0", "k", "v", now);
+    // GUN's "mob" message would make A drop us and dial a URL we choose.
+    const lure = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    let lured = false;
+    const luring = (async () => {
+      for await (const conn of lure) {
+        lured = true;
+        conn.close();
+      }
+    })();
+    const lureUrl = `ws://127.0.0.1:${(lure.addr as Deno.NetAddr).port}/gun`;
+    attacker.send({ dam: "mob", peers: { [lureUrl]: 1 } });
+    // A flood of GETs in one frame: A serves some and drops the rest as busy.
+    const gets = Array.from({ length: 2_000 }, (_, i) => ({
+      "#": `get${i}`,
+      get: { "#": soul },
+    }));
+    attacker.sendRaw(JSON.stringify(gets));
     // One bad node before a good one must not hide the good one.
     const carol = testAuthor();
     await a.follow(carol.key);
@@ -124,6 +149,8 @@ Deno.test("a raw GUN client cannot make any instance index invalid data or stop 
         "invalid_record",
         "wrong_soul",
         "foreign_soul",
+        "too_large",
+        "busy",
       ]
     ) {
       assert.ok(
@@ -134,6 +161,14 @@ Deno.test("a raw GUN client cannot make any instance index invalid data or stop 
     assert.ok(
       row.rejectedBy.key_not_hash >= 301,
       "the flood was dropped key by key",
+    );
+
+    assert.equal(lured, false, "A dialed nobody on the attacker's say-so");
+    lure.close();
+    await luring;
+    assert.ok(
+      !(await a.peers()).some((peer) => peer.url === lureUrl),
+      "the lure is not a peer",
     );
 
     // Nothing invalid was indexed anywhere; both instances still serve.

@@ -28,13 +28,13 @@ Deno.test("a post on A reaches B and C live", async () => {
         await b.head(alice.key) === 3 && await c.head(alice.key) === 3,
     );
     await a.post([alice.next("post", { text: "live" }).line]);
-    const took = await waitUntil(
-      "B and C to see the live post",
+    // Pushed live: segments flush within 500 ms, so 2 s is ample.
+    await waitUntil(
+      "B and C to see the live post within 2 s",
       async () =>
         await b.head(alice.key) === 4 && await c.head(alice.key) === 4,
-      5_000,
+      2_000,
     );
-    assert.ok(took < 5_000);
     const fromA = (await b.peers()).find((peer) => peer.url === a.url);
     assert.ok(fromA?.connected, "B lists A as a connected peer");
     assert.ok(
@@ -70,7 +70,8 @@ Deno.test("C starting after 2,000 entries backfills them all; with A dead, D bac
       30_000,
     );
     await a.kill();
-    const d = await startNode("D", { peers: [b.url, c.url] });
+    // A stays in D's configuration: its origin is dead, and that must not matter.
+    const d = await startNode("D", { peers: [a.url, b.url, c.url] });
     started.push(d);
     await d.follow(alice.key);
     await waitUntil(

@@ -134,7 +134,14 @@ export class Ingest {
    */
   async submit(
     lines: string[],
-    options: { source: IngestSource },
+    options: {
+      source: IngestSource;
+      /**
+       * When one line fails decoding or verification, refuse them all with
+       * its error (a segment from a peer is valid only as a whole).
+       */
+      allOrNothing?: boolean;
+    },
   ): Promise<IngestOutcome[]> {
     // The job takes its place now, so submissions apply in call order even
     // when a later one finishes its checks first; meanwhile earlier jobs
@@ -150,7 +157,18 @@ export class Ingest {
     });
     this.#queue.push(job);
     try {
-      job.items = await this.#check(lines);
+      const items = await this.#check(lines);
+      const failed = options.allOrNothing
+        ? items.find((item) => item instanceof ProtocolError)
+        : undefined;
+      job.items = failed
+        ? items.map((item) =>
+          item instanceof ProtocolError ? item : new ProtocolError(
+            failed.code,
+            `Cannot accept record: it came with a record that failed (${failed.message})`,
+          )
+        )
+        : items;
     } catch (error) {
       job.items = [];
       job.failure = error;

@@ -556,3 +556,27 @@ Deno.test("review fixes: retracting the current profile drops it from the profil
     assert.equal((await kv.get(KEYS.profile(alice.key))).value, null);
   });
 });
+
+Deno.test("allOrNothing refuses a whole submission when one record fails its checks", async () => {
+  await withIngest(async (ingest, store) => {
+    const alice = testAuthor({ ts: () => NOW - 1000 });
+    const first = alice.next("post", { text: "one" }).line;
+    const second = alice.next("post", { text: "two" }).line;
+    const forged = second.replace('"text":"two"', '"text":"TWO"');
+    const outcomes = await ingest.submit([first, forged], {
+      source: "peer",
+      allOrNothing: true,
+    });
+    assert.deepEqual(statuses(outcomes), [
+      "rejected:content_mismatch",
+      "rejected:content_mismatch",
+    ]);
+    const [bystander] = outcomes;
+    assert.ok(bystander.status === "rejected");
+    assert.match(bystander.error.message, /came with a record that failed/);
+    assert.equal((await store.head(alice.key)).head, null);
+    // Without the option, the valid one is kept as before.
+    const kept = await ingest.submit([first, forged], { source: "peer" });
+    assert.deepEqual(statuses(kept), ["created", "rejected:content_mismatch"]);
+  });
+});

@@ -11,6 +11,9 @@
 import type { Ingest } from "../ingest/mod.ts";
 import { BLOCK_SIZE, peekEntry } from "./layout.ts";
 
+/** Blocks one pass covers at most. */
+const PASS_BLOCKS = 16;
+
 /** Refusals that say "valid, but not here or not now", not "forged". */
 export const BENIGN_CODES: ReadonlySet<string> = new Set([
   "fork",
@@ -54,6 +57,8 @@ export interface BackfillOptions {
   onRecords?: (peerId: string, created: number) => void;
   /** Told about records a source sent that failed verification. */
   onInvalid?: (peerId: string, count: number) => void;
+  /** Stops the backfill (between chunks) when aborted. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -86,7 +91,7 @@ export async function backfillAuthor(
   const distrusted = new Set<LogSource>();
   let head = from;
   let stalled = 0;
-  while (head < target) {
+  while (head < target && !options.signal?.aborted) {
     const trusted = sources.filter((source) => !distrusted.has(source));
     if (trusted.length === 0 || stalled >= trusted.length) break;
     // Each stalled pass starts the chunks at the next peer in turn.
@@ -114,17 +119,22 @@ async function backfillPass(
 ): Promise<void> {
   const { ingest, sources, onRecords, distrusted } = options;
   const concurrency = options.concurrency ?? Math.min(8, sources.length * 2);
-  // Chunks follow block boundaries, so a GUN source answers each with one GET.
+  // Chunks follow block boundaries, so a GUN source answers each with one
+  // GET. A pass covers a bounded window: a target claimed by a peer (say
+  // seq 2^53) costs nothing more than a pass that finds nothing.
   const chunks: { after: number; end: number }[] = [];
-  for (let start = after; start < target;) {
+  const until = Math.min(target, after + PASS_BLOCKS * BLOCK_SIZE);
+  for (let start = after; start < until;) {
     const end = Math.min(
-      target,
+      until,
       (Math.floor(start / BLOCK_SIZE) + 1) * BLOCK_SIZE,
     );
     chunks.push({ after: start, end });
     start = end;
   }
-  const fetched: Promise<string[]>[] = [];
+  const fetched: (Promise<string[]> | undefined)[] = [];
+  // Fetches still running, so none outlives the pass.
+  const running = new Set<Promise<string[]>>();
   const launch = (upTo: number) => {
     for (let i = fetched.length; i < Math.min(chunks.length, upTo); i++) {
       const { after, end } = chunks[i];
@@ -134,6 +144,9 @@ async function backfillPass(
         after,
         end - after,
       );
+      const fetch = fetched[i]!;
+      running.add(fetch);
+      fetch.finally(() => running.delete(fetch));
     }
   };
   launch(concurrency);
@@ -141,7 +154,10 @@ async function backfillPass(
   const submitting: Promise<void>[] = [];
   for (let index = 0; index < chunks.length; index++) {
     const chunk = chunks[index];
-    let lines = await fetched[index];
+    if (options.signal?.aborted) break;
+    let lines = await fetched[index]!;
+    // Done with it: a long backfill must not keep every chunk in memory.
+    fetched[index] = undefined;
     let source = sources[index % sources.length];
     let covered = coveredUpTo(lines, author, chunk.after);
     // Short or failed: the rest of the chunk from the next peers in turn.
@@ -163,7 +179,7 @@ async function backfillPass(
     if (covered < chunk.end) break;
   }
   await Promise.all(submitting);
-  await Promise.allSettled(fetched);
+  await Promise.allSettled([...running]);
 
   async function submit(lines: string[], source: LogSource) {
     if (lines.length === 0) return;
@@ -234,14 +250,61 @@ export function httpSource(
       const response = await fetch(url, {
         signal: withTimeout(options.signal, options.timeoutMs ?? 15_000),
       });
-      if (!response.ok) {
+      if (!response.ok || !response.body) {
         await response.body?.cancel();
         return [];
       }
-      const text = await response.text();
-      return text.split("\n").filter((line) => line.length > 0);
+      return await readLogLines(response.body, author, after, limit);
     },
   };
+}
+
+/** Bytes of a log response read at most, whatever the peer sends. */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The lines of an NDJSON log body that are `author`'s with seq in
+ * (after, after + limit], reading no further than needed: a peer cannot
+ * slip in other authors' records or send an endless body.
+ */
+async function readLogLines(
+  body: ReadableStream<Uint8Array>,
+  author: string,
+  after: number,
+  limit: number,
+): Promise<string[]> {
+  const lines: string[] = [];
+  const keep = (line: string) => {
+    const entry = peekEntry(line);
+    if (
+      entry?.author === author && entry.seq > after &&
+      entry.seq <= after + limit
+    ) lines.push(line);
+  };
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let rest = "";
+  let bytes = 0;
+  try {
+    while (lines.length < limit) {
+      const { done, value } = await reader.read();
+      if (done) {
+        rest += decoder.decode();
+        if (rest) keep(rest);
+        break;
+      }
+      bytes += value.byteLength;
+      if (bytes > MAX_RESPONSE_BYTES) break;
+      const parts = (rest + decoder.decode(value, { stream: true })).split(
+        "\n",
+      );
+      rest = parts.pop()!;
+      for (const line of parts) keep(line);
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return lines.slice(0, limit);
 }
 
 /**

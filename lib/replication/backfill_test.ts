@@ -7,6 +7,8 @@ import {
   backfillAuthor,
   type BackfillOptions,
   BENIGN_CODES,
+  fetchHead,
+  httpSource,
   type LogSource,
 } from "./backfill.ts";
 
@@ -260,4 +262,54 @@ Deno.test("benign refusals are the ones that do not mean forged", () => {
     [...BENIGN_CODES].sort(),
     ["fork", "gap", "prev_mismatch", "stale_seq"],
   );
+});
+
+Deno.test("a claimed head far beyond any log costs one bounded pass per peer", async () => {
+  await withBackfill(async (harness) => {
+    const { author, lines } = log(20);
+    const a = source("a", lines);
+    const result = await backfillAuthor(
+      author,
+      Number.MAX_SAFE_INTEGER,
+      harness.options([a]),
+    );
+    assert.deepEqual([result.to, result.created], [20, 20]);
+    // 16 blocks a pass at most: the huge target never became 9e12 chunks.
+    assert.ok(a.calls.length <= 32, `${a.calls.length} calls`);
+    assert.ok(a.calls.every(([, limit]) => limit <= 1_000));
+  });
+});
+
+Deno.test("an aborted backfill stops between chunks", async () => {
+  await withBackfill(async (harness) => {
+    const { author, lines } = log(10);
+    const stop = new AbortController();
+    stop.abort();
+    const result = await backfillAuthor(author, 10, {
+      ...harness.options([source("a", lines)]),
+      signal: stop.signal,
+    });
+    assert.deepEqual([result.to, result.created], [0, 0]);
+  });
+});
+
+Deno.test("httpSource keeps only the author's lines in range, however much a peer sends", async () => {
+  const { author, lines } = log(6);
+  const other = log(2);
+  const body = [other.lines[0], ...lines, other.lines[1], "junk"].join("\n");
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () =>
+      new Response(body, {
+        headers: { "Content-Type": "application/x-ndjson" },
+      }),
+  );
+  try {
+    const origin = `http://127.0.0.1:${server.addr.port}`;
+    const got = await httpSource(origin).fetch(author, 2, 3);
+    assert.deepEqual(got, lines.slice(2, 5));
+    assert.equal(await fetchHead(origin, author).catch(() => -1), -1);
+  } finally {
+    await server.shutdown();
+  }
 });

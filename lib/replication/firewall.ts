@@ -32,7 +32,9 @@ export type DropReason =
   | "key_not_hash"
   | "too_many_records"
   | "wrong_soul"
-  | "invalid_record";
+  | "invalid_record"
+  /** The peer had too many messages in flight; this one was not read. */
+  | "busy";
 
 /** What the firewall needs from the rest of replication. */
 export interface FirewallContext {
@@ -95,24 +97,20 @@ export class Firewall {
     const screened = this.screen(message, peerId);
     if (screened.length === 0) return;
     // Head announcements are hints: verified, never stored, so an
-    // announced head far ahead does not sit in the out-of-order queue.
-    const heads = screened.filter((item) => item.parsed.kind === "head");
-    const segments = screened.filter((item) => item.parsed.kind === "log");
-    const outcomes = await this.#context.ingest.submit(
-      segments.flatMap((candidate) => candidate.lines),
-      { source: "peer" },
+    // announced head far ahead does not sit in the out-of-order queue, and
+    // never relayed (a catch-up that advances announces anew).
+    const judged = await Promise.all(
+      screened.map((candidate) =>
+        candidate.parsed.kind === "head"
+          ? this.#judgeHead(candidate, peerId).then(() => 0)
+          : this.#judgeSegment(candidate, peerId)
+      ),
     );
     const passed: Record<string, GunNodeData> = {};
-    let offset = 0;
-    const judged = await Promise.all([
-      ...segments.map((candidate) => {
-        const own = outcomes.slice(offset, offset += candidate.lines.length);
-        return this.#judge(candidate, own, peerId);
-      }),
-      ...heads.map((candidate) => this.#judgeHead(candidate, peerId)),
-    ]);
-    for (const [index, candidate] of [...segments, ...heads].entries()) {
-      if (!judged[index]) continue;
+    for (const [index, candidate] of screened.entries()) {
+      // Only segments that brought something new travel on, so replaying
+      // known records costs each receiver once, not once per hop.
+      if (judged[index] <= 0) continue;
       const node = passed[candidate.soul] ??= {
         _: { "#": candidate.soul, ">": {} },
       };
@@ -202,7 +200,23 @@ export class Firewall {
     return true;
   }
 
-  #judge(candidate: Candidate, outcomes: IngestOutcome[], peerId: string) {
+  /**
+   * Ingests a segment as a whole (one forged record refuses all of it);
+   * returns how many of its records were new, or -1 when it is dropped.
+   */
+  async #judgeSegment(candidate: Candidate, peerId: string): Promise<number> {
+    const outcomes = await this.#context.ingest.submit(candidate.lines, {
+      source: "peer",
+      allOrNothing: true,
+    });
+    return this.#judge(candidate, outcomes, peerId);
+  }
+
+  #judge(
+    candidate: Candidate,
+    outcomes: IngestOutcome[],
+    peerId: string,
+  ): number {
     const { onDrop, onRecords, onAhead } = this.#context;
     let created = 0;
     let ahead = false;
@@ -212,7 +226,7 @@ export class Firewall {
       else if (outcome.status === "rejected") {
         if (!BENIGN_CODES.has(outcome.error.code)) {
           onDrop(peerId, "invalid_record", 1);
-          return false;
+          return -1;
         }
         if (outcome.error.code === "gap") ahead = true;
       }
@@ -222,7 +236,7 @@ export class Firewall {
       maxSeq: candidate.maxSeq,
     });
     if (ahead) onAhead(peerId, candidate.parsed.author, candidate.maxSeq);
-    return true;
+    return created;
   }
 }
 

@@ -113,11 +113,15 @@ Deno.test("firewall ingests valid segments and relays only the keys that passed"
     assert.deepEqual(seen.records, [
       ["p1", alice.key, { created: 3, maxSeq: 3 }],
     ]);
-    const passed = {
-      [log]: node(log, [segment], now),
-      [head]: node(head, [lines[2]], now),
-    };
+    // Head announcements are never relayed; segments only when they
+    // brought something new.
+    const passed = { [log]: node(log, [segment], now) };
     assert.deepEqual(seen.relayed, [{ "#": "m1", put: passed }]);
+    await firewall.put(
+      { "#": "m2", put: { [log]: node(log, [segment], now) } },
+      "p1",
+    );
+    assert.equal(seen.relayed.length, 1, "a replayed segment is not relayed");
   });
 });
 
@@ -132,7 +136,7 @@ Deno.test("firewall verifies head announcements, reports them as ahead and store
     assert.deepEqual(seen.ahead, [["p1", alice.key, 5]]);
     assert.deepEqual(seen.records, []);
     assert.deepEqual(seen.drops, []);
-    assert.deepEqual(seen.relayed, [put(soul, node(soul, [lines[4]], now))]);
+    assert.deepEqual(seen.relayed, []);
   });
 });
 
@@ -175,8 +179,9 @@ Deno.test("firewall reports records ahead of the log with their highest seq", as
     const counts = { created: 0, maxSeq: 5 };
     assert.deepEqual(seen.records, [["p1", alice.key, counts]]);
     assert.equal(ingest.heldCount, 2);
-    assert.equal(seen.relayed.length, 1);
+    assert.equal(seen.relayed.length, 0, "nothing new yet, nothing relayed");
     await firewall.put(segment(0, 3), "p1");
+    assert.equal(seen.relayed.length, 1);
     assert.equal(await headSeq(store, alice.key), 5);
     assert.equal(ingest.heldCount, 0);
     assert.equal(seen.ahead.length, 1);
@@ -308,6 +313,8 @@ Deno.test("firewall drops a segment holding a forged record and does not relay i
       ["invalid_record", put(head, node(head, [forged], harness.now))],
       ["invalid_record", put(log, node(log, [mixed], harness.now))],
     ]);
+    // All or nothing: the valid first record of the segment is not kept.
+    assert.equal(await headSeq(harness.store, bob.key), 0);
   });
 });
 

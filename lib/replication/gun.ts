@@ -35,6 +35,8 @@ export interface GunNodeOptions {
   intercept: (message: GunMessage, peer: GunPeer | undefined) => Interception;
   /** Called when a peer's socket opens (`hi`) or closes (`bye`). */
   onPeer?: (event: "hi" | "bye", peer: GunPeer) => void;
+  /** Called when an inbound peer sends a frame over `maxMessage`. */
+  onOversize?: (peer: GunPeer) => void;
   /** Largest incoming frame in characters (GUN's `max`). */
   maxMessage: number;
 }
@@ -69,10 +71,11 @@ function install(): void {
       root.kithHooked = true;
       root.on("in", function (this: OnContext, message: GunMessage) {
         const hooks = hooksOf.get(root);
-        const via = (message?._ as { via?: GunPeer } | undefined)?.via;
-        if (hooks && message && hooks.intercept(message, via) === "taken") {
-          return;
-        }
+        // After close() nothing reaches GUN's own handlers: a message still
+        // in flight must not land in its graph or start its timers.
+        if (!hooks || !message) return;
+        const via = (message._ as { via?: GunPeer } | undefined)?.via;
+        if (hooks.intercept(message, via) === "taken") return;
         this.to.next(message);
       });
       for (const event of ["hi", "bye"] as const) {
@@ -119,18 +122,28 @@ export function createGunNode(options: GunNodeOptions): GunNode {
   hooksOf.set(root, { intercept: options.intercept, onPeer: options.onPeer });
   const opt = root.opt;
   const mesh = opt.mesh;
+  // DAM's "mob" message makes GUN drop the sender and dial any URL it
+  // names: no peer gets to choose whom this instance connects to.
+  delete (mesh.hear as unknown as Record<string, unknown>).mob;
   const sockets = new Set<WebSocket>();
   const dialed = new Set<GunPeer>();
+  let closed = false;
   return {
     root,
     mesh,
-    say: (message, peer) => mesh.say(message, peer),
+    say(message, peer) {
+      if (!closed) mesh.say(message, peer);
+    },
     peers: () =>
       Object.values(opt.peers).filter((peer) =>
         peer.wire && peer.wire.readyState === WebSocket.OPEN
       ),
     dial(url) {
-      if (opt.peers[url]?.wire) return;
+      if (closed || opt.peers[url]?.wire) return;
+      // Earlier attempts at this URL are over; forget them.
+      for (const old of dialed) {
+        if (old.url === url) dialed.delete(old);
+      }
       // Kept so close() can end a connection still being dialed: GUN lists
       // a peer in opt.peers only once its socket opened.
       const peer: GunPeer = { url, id: url };
@@ -138,11 +151,23 @@ export function createGunNode(options: GunNodeOptions): GunNode {
       mesh.hi(peer);
     },
     accept(request, label) {
+      if (closed) {
+        return Response.json({
+          error: "This instance is shutting down",
+          reason: "shutting_down",
+        }, { status: 503 });
+      }
       const { socket, response } = Deno.upgradeWebSocket(request);
       const peer: GunPeer = { wire: socket, id: label, inbound: true };
       sockets.add(socket);
       socket.onopen = () => mesh.hi(peer);
-      socket.onmessage = (event) => mesh.hear(event.data, peer);
+      socket.onmessage = (event) => {
+        if (
+          typeof event.data === "string" &&
+          event.data.length >= options.maxMessage
+        ) options.onOversize?.(peer);
+        mesh.hear(event.data, peer);
+      };
       socket.onclose = () => {
         sockets.delete(socket);
         mesh.bye(peer);
@@ -151,6 +176,7 @@ export function createGunNode(options: GunNodeOptions): GunNode {
       return response;
     },
     close() {
+      closed = true;
       hooksOf.delete(root);
       for (const [id, peer] of Object.entries(opt.peers)) {
         delete opt.peers[id];

@@ -25,6 +25,7 @@ interface Waiter {
 /** GETs waiting for answers, by message id; answers are collected here. */
 export class ReplyWaiters {
   readonly #waiting = new Map<string, Waiter>();
+  #closed = false;
 
   /** Whether a GET with this id is waiting. */
   has(id: string): boolean {
@@ -41,6 +42,7 @@ export class ReplyWaiters {
    * returning true for what was collected, or close.
    */
   wait(id: string, done: (lines: string[]) => boolean): Promise<string[]> {
+    if (this.#closed) return Promise.resolve([]);
     return new Promise((resolve) => {
       const lines: string[] = [];
       let idle = setTimeout(() => waiter.finish(), FIRST_MS);
@@ -63,8 +65,9 @@ export class ReplyWaiters {
     });
   }
 
-  /** Resolves every wait now. */
+  /** Resolves every wait now, and later ones at once. */
   close(): void {
+    this.#closed = true;
     for (const waiter of [...this.#waiting.values()]) waiter.finish();
   }
 }

@@ -27,6 +27,9 @@ export interface PeerStatus {
   lag: number;
 }
 
+/** Disconnected inbound peers kept in the table. */
+export const MAX_GONE_INBOUND = 32;
+
 interface Entry extends Omit<PeerStatus, "lag"> {
   heads: Map<string, number>;
 }
@@ -34,6 +37,8 @@ interface Entry extends Omit<PeerStatus, "lag"> {
 /** Counters for every peer seen since start. */
 export class PeerTable {
   readonly #peers = new Map<string, Entry>();
+  /** Disconnected inbound peers, oldest first. */
+  readonly #goneInbound = new Set<string>();
 
   /** The row for `id`, created on first use. */
   #row(id: string, direction?: PeerStatus["direction"]): Entry {
@@ -61,11 +66,26 @@ export class PeerTable {
     this.#row(id, "outbound");
   }
 
-  /** Marks `id` connected or not. */
+  /**
+   * Marks `id` connected or not. Inbound peers come back from new ports,
+   * so only the latest {@linkcode MAX_GONE_INBOUND} gone ones are kept.
+   */
   connected(id: string, connected: boolean, now: number): void {
     const row = this.#row(id);
     row.connected = connected;
-    if (connected) row.lastSeen = now;
+    if (connected) {
+      row.lastSeen = now;
+      this.#goneInbound.delete(id);
+      return;
+    }
+    if (row.direction !== "inbound") return;
+    this.#goneInbound.delete(id);
+    this.#goneInbound.add(id);
+    for (const gone of this.#goneInbound) {
+      if (this.#goneInbound.size <= MAX_GONE_INBOUND) break;
+      this.#goneInbound.delete(gone);
+      this.#peers.delete(gone);
+    }
   }
 
   /** Notes that `id` was heard from. */

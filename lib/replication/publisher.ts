@@ -2,7 +2,9 @@
  * Publishing: entries accepted from this instance's own clients go into
  * their author's current segment, which is flushed as one GUN put every
  * 100 records or 500 ms, whichever comes first, followed by a head
- * announcement (the newest record under `kith/head/<author>`).
+ * announcement (the newest record under `kith/head/<author>`). Keys carry
+ * state 1 like served ones: a content address has nothing to order, and a
+ * clock-based state would be dropped by receivers whose clock runs behind.
  *
  * @module
  */
@@ -19,7 +21,6 @@ import { nodeOf, type ServedNode } from "./graph_server.ts";
 export interface PublisherOptions {
   /** Flush a segment this long after its first record (default 500 ms). */
   flushMs?: number;
-  now: () => number;
   /** Sends a node to every peer. */
   send: (node: ServedNode) => void;
 }
@@ -37,6 +38,7 @@ interface Pending {
 export class Publisher {
   readonly #options: Required<PublisherOptions>;
   readonly #pending = new Map<string, Pending>();
+  #closed = false;
 
   /** A publisher that sends through `options.send`. */
   constructor(options: PublisherOptions) {
@@ -55,6 +57,7 @@ export class Publisher {
    * author arrive in seq order).
    */
   add(author: string, seq: number, line: string): void {
+    if (this.#closed) return;
     let pending = this.#pending.get(author);
     const size = encoder.encode(line).length + 1;
     // A segment never spans two blocks nor outgrows SEGMENT_BYTES.
@@ -86,16 +89,22 @@ export class Publisher {
     if (!pending) return;
     this.#pending.delete(author);
     clearTimeout(pending.timer);
-    const { send, now } = this.#options;
-    const state = now();
     const soul = logSoul(author, blockOf(pending.lastSeq));
-    send(nodeOf(soul, [pending.lines.join("\n")], pending.lines.length, state));
-    const head = pending.lines[pending.lines.length - 1];
-    send(nodeOf(headSoul(author), [head], 1, state));
+    this.#options.send(
+      nodeOf(soul, [pending.lines.join("\n")], pending.lines.length),
+    );
+    this.announce(author, pending.lines[pending.lines.length - 1]);
   }
 
-  /** Flushes everything and stops the timers. */
+  /** Announces `line` as `author`'s head. */
+  announce(author: string, line: string): void {
+    if (this.#closed) return;
+    this.#options.send(nodeOf(headSoul(author), [line], 1));
+  }
+
+  /** Flushes everything and stops the timers; later records are ignored. */
   close(): void {
     for (const author of [...this.#pending.keys()]) this.flush(author);
+    this.#closed = true;
   }
 }

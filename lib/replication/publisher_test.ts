@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { testAuthor } from "../../tests/helpers.ts";
-import type { ServedNode } from "./graph_server.ts";
+import { SERVED_STATE, type ServedNode } from "./graph_server.ts";
 import {
   blockOf,
   checkKey,
@@ -14,7 +14,8 @@ import {
 } from "./layout.ts";
 import { Publisher } from "./publisher.ts";
 
-const STATE = 1_800_000_000_000;
+// Published keys carry the same constant state as served ones.
+const STATE = SERVED_STATE;
 const FLUSH_MS = 20;
 
 function publisher(flushMs = FLUSH_MS) {
@@ -22,7 +23,6 @@ function publisher(flushMs = FLUSH_MS) {
   let onSend = () => {};
   const instance = new Publisher({
     flushMs,
-    now: () => STATE,
     send: (node) => {
       sent.push(node);
       onSend();

@@ -46,6 +46,10 @@ export interface ReplicatorOptions {
 export const MAX_GUN_MESSAGE = 8_000_000;
 /** Authors caught up at once. */
 const PARALLEL_AUTHORS = 4;
+/** Messages of one peer being handled at once; more are dropped as busy. */
+const MAX_IN_FLIGHT = 16;
+/** Bytes waiting in a peer's socket above which its GETs are not served. */
+const MAX_BUFFERED = 16 * 1024 * 1024;
 
 /** Replication of one instance; see the module doc. */
 export class Replicator {
@@ -58,6 +62,7 @@ export class Replicator {
   readonly #firewall: Firewall;
   readonly #targets = new Map<string, number>();
   readonly #running = new Set<string>();
+  readonly #inFlight = new Map<GunPeer, number>();
   #node?: GunNode;
   #outbound?: OutboundPeers;
   #started = false;
@@ -76,7 +81,6 @@ export class Replicator {
     });
     this.#publisher = new Publisher({
       flushMs: options.flushMs,
-      now: this.#now,
       send: ({ soul, node, records }) => {
         const node_ = this.#node;
         if (!node_) return;
@@ -99,7 +103,7 @@ export class Replicator {
       },
       onAhead: (peer, author, seq) => {
         this.#table.head(peer, author, seq);
-        this.catchUp(author, seq);
+        this.#track(this.#catchUpIfBehind(author, seq));
       },
       relay: (message) => this.#node?.say(message),
     });
@@ -117,10 +121,12 @@ export class Replicator {
     this.#node = createGunNode({
       maxMessage: MAX_GUN_MESSAGE,
       intercept: (message, peer) => {
-        this.#track(this.#receive(message, peer));
+        if (peer) this.#admit(message, peer);
         return "taken";
       },
       onPeer: (event, peer) => this.#onPeer(event, peer),
+      onOversize: (peer) =>
+        this.#table.rejected(this.#peerId(peer), "too_large", 1),
     });
     this.#outbound = new OutboundPeers(this.#node, this.#options.peers);
     this.#started = true;
@@ -140,6 +146,7 @@ export class Replicator {
 
   /** Called by the ingest pipeline after every commit. */
   onCommit(records: CommittedRecord[]): void {
+    if (this.#closed) return;
     let followsChanged = false;
     for (const { record, source } of records) {
       const { author, seq, type } = record.entry;
@@ -204,11 +211,14 @@ export class Replicator {
     const localHead = async (of: string) =>
       (await store.head(of)).head?.seq ?? 0;
     // Heads over HTTP from configured peers; GUN peers announce theirs.
+    // A peer that does not answer is left out of this catch-up's sources.
+    const reachable: string[] = [];
     const reported = await Promise.all(peers.map(async (origin) => {
       try {
         const seq = await fetchHead(origin, author, {
           signal: this.#stopping.signal,
         });
+        reachable.push(origin);
         this.#table.seen(origin, this.#now());
         this.#table.head(origin, author, seq);
         return seq;
@@ -223,23 +233,65 @@ export class Replicator {
     );
     this.#targets.delete(author);
     if (target <= await localHead(author) || this.#closed) return;
-    const sources: LogSource[] = peers.map((origin) =>
-      httpSource(origin, { signal: this.#stopping.signal })
-    );
+    const sources: LogSource[] = peers.filter((origin) =>
+      reachable.includes(origin)
+    ).map((origin) => httpSource(origin, { signal: this.#stopping.signal }));
     for (const peer of this.#node?.peers() ?? []) {
       sources.push(gunSource(this.#node!, peer, {
         peerId: this.#peerId(peer),
         waiters: this.#waiters,
       }));
     }
-    await backfillAuthor(author, target, {
+    const result = await backfillAuthor(author, target, {
       ingest,
       localHead,
       sources,
+      signal: this.#stopping.signal,
       onRecords: (peer, created) => this.#table.recordsIn(peer, created),
       onInvalid: (peer, count) =>
         this.#table.rejected(peer, "invalid_record", count),
     });
+    if (result.to > result.from) {
+      // Tell the peers: those that only hear from this instance learn of
+      // the gap here, not when the author next posts.
+      const [line] = await Array.fromAsync(
+        store.lines(author, { after: result.to - 1, limit: 1 }),
+      );
+      if (line) this.#publisher.announce(author, line);
+    }
+  }
+
+  /** Catches `author` up when `seq` is beyond the local head. */
+  async #catchUpIfBehind(author: string, seq: number): Promise<void> {
+    const { head } = await this.#options.store.head(author);
+    if (seq > (head?.seq ?? 0)) this.catchUp(author, seq);
+  }
+
+  /**
+   * Takes a message from `peer` unless it has too many in flight (or, for
+   * a GET, unread replies piling up in its socket): one peer cannot make
+   * this instance queue unbounded work.
+   */
+  #admit(message: GunMessage, peer: GunPeer): void {
+    const peerId = this.#peerId(peer);
+    const load = this.#inFlight.get(peer) ?? 0;
+    const buffered = (peer.wire as WebSocket | null | undefined)
+      ?.bufferedAmount ?? 0;
+    if (
+      this.#closed || load >= MAX_IN_FLIGHT ||
+      (message.get !== undefined && buffered > MAX_BUFFERED)
+    ) {
+      if (!this.#closed) this.#table.rejected(peerId, "busy", 1);
+      return;
+    }
+    this.#inFlight.set(peer, load + 1);
+    this.#track(
+      this.#receive(message, peer).finally(() => {
+        const left = (this.#inFlight.get(peer) ?? 1) - 1;
+        if (left > 0) this.#inFlight.set(peer, left);
+        else this.#inFlight.delete(peer);
+      }),
+    );
   }
 
   /** Starts catch-ups that waited for a free slot. */
@@ -250,8 +302,8 @@ export class Replicator {
     }
   }
 
-  async #receive(message: GunMessage, peer: GunPeer | undefined) {
-    if (!peer || this.#closed) return;
+  async #receive(message: GunMessage, peer: GunPeer) {
+    if (this.#closed) return;
     const peerId = this.#peerId(peer);
     this.#table.seen(peerId, this.#now());
     if (message.get) {
@@ -288,7 +340,8 @@ export class Replicator {
     for (const author of this.#subscriptions.authors()) {
       this.#node?.say({ get: { "#": headSoul(author) } }, peer);
     }
-    if (peer.url) {
+    // Configured peers are also asked over HTTP.
+    if (this.#outbound?.originOf(peer)) {
       for (const author of this.#subscriptions.authors()) this.catchUp(author);
     }
   }
