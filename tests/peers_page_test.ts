@@ -84,3 +84,41 @@ Deno.test("two in-process instances replicate and close without leaking timers o
     await a.close();
   }
 });
+
+Deno.test("closing in the middle of a backfill and of publishing leaks nothing", async () => {
+  const a = await startTestInstance();
+  const c = await startTestInstance(["--peers", a.url]);
+  try {
+    const alice = testAuthor();
+    const lines = Array.from(
+      { length: 1_500 },
+      (_, i) => alice.next("post", { text: `${i}` }).line,
+    );
+    const response = await fetch(`${a.url}/api/records`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-ndjson" },
+      body: lines.join("\n"),
+    });
+    await response.body?.cancel();
+    const reader = testAuthor();
+    const follow = await fetch(`${c.url}/api/records`, {
+      method: "POST",
+      body: reader.next("follow", { target: alice.key }).line,
+    });
+    await follow.body?.cancel();
+    // A post of C's own user leaves a segment waiting to be flushed.
+    const own = await fetch(`${c.url}/api/records`, {
+      method: "POST",
+      body: reader.next("post", { text: "pending" }).line,
+    });
+    await own.body?.cancel();
+    await waitUntil("C to start the backfill", async () => {
+      const head = await fetch(`${c.url}/api/authors/${alice.key}`);
+      await head.body?.cancel();
+      return head.status === 200;
+    });
+  } finally {
+    await c.close();
+    await a.close();
+  }
+});
