@@ -44,13 +44,20 @@ export interface PeerRow {
 /** Starts `main.ts` with `peers` (origins) and waits until it serves. */
 export async function startNode(
   name: string,
-  options: { peers?: string[]; port?: number; dataDir?: string } = {},
+  options: {
+    peers?: string[];
+    port?: number;
+    dataDir?: string;
+    /** More flags for main.ts. */
+    args?: string[];
+  } = {},
 ): Promise<Node> {
   const port = options.port ?? freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = ["main.ts", "--port", String(port), "--hostname", "127.0.0.1"];
   args.push("--data", options.dataDir ?? ":memory:", "--name", name);
   if (options.peers?.length) args.push("--peers", options.peers.join(","));
+  args.push(...options.args ?? []);
   const child = spawnDeno(args);
   await waitFor200(`${url}/healthz`, 30_000);
   const user = testAuthor();

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { testAuthor } from "./helpers.ts";
+import { encodeBase64Url } from "../lib/protocol/mod.ts";
 import { type Node, posts, startNode, waitUntil } from "./cluster.ts";
 import { startTcpProxy } from "./tcp_proxy.ts";
 
@@ -167,5 +168,29 @@ Deno.test("a backfill killed halfway resumes from the stored head after a restar
   } finally {
     await stopAll([a, b]);
     await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("an instance honouring a ledger replicates whoever writes to it", async () => {
+  const ledger = encodeBase64Url(new Uint8Array(32).fill(3));
+  const a = await startNode("A");
+  const b = await startNode("B", {
+    peers: [a.url],
+    args: ["--ledgers", ledger],
+  });
+  try {
+    const writer = testAuthor();
+    await a.post(posts(writer, 5));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(await b.head(writer.key), 0, "B does not follow the writer");
+    await a.post([
+      writer.next("ledger", { ledger, tx: { kind: "flag" } }).line,
+    ]);
+    await waitUntil(
+      "B to replicate the ledger writer's whole log",
+      async () => await b.head(writer.key) === 6,
+    );
+  } finally {
+    await stopAll([a, b]);
   }
 });

@@ -19,6 +19,8 @@ export interface Config {
   peers: string[];
   /** Follows replicated: 1 = whom local authors follow, 2 = also whom those follow. */
   followDepth: 1 | 2;
+  /** Ids of the moderation ledgers this instance honours (replicates). */
+  ledgers: string[];
   /** Instance name shown on pages. */
   name: string;
   /** Public origin, when set; otherwise derived from the listening address. */
@@ -47,6 +49,8 @@ Options (each also read from the environment variable shown):
   --follow-depth <n> KITH_FOLLOW_DEPTH
                                    1: replicate whom local authors follow;
                                    2: also whom they follow (default 1)
+  --ledgers <ids>   KITH_LEDGERS   comma-separated ids of honoured moderation
+                                   ledgers (default none)
   --name <text>     KITH_NAME      instance name (default "Kith")
   --origin <url>    KITH_ORIGIN    public origin, e.g. https://kith.example
   --dev             KITH_DEV=1     development mode
@@ -83,6 +87,7 @@ export function parseConfig(
         data: { type: "string" },
         peers: { type: "string" },
         "follow-depth": { type: "string" },
+        ledgers: { type: "string" },
         name: { type: "string" },
         origin: { type: "string" },
         dev: { type: "boolean" },
@@ -108,6 +113,7 @@ export function parseConfig(
   const [data, dataSource] = pick("data", "KITH_DATA");
   const [peers, peersSource] = pick("peers", "KITH_PEERS");
   const [depth, depthSource] = pick("follow-depth", "KITH_FOLLOW_DEPTH");
+  const [ledgers, ledgersSource] = pick("ledgers", "KITH_LEDGERS");
   const [name, nameSource] = pick("name", "KITH_NAME");
   const [origin, originSource] = pick("origin", "KITH_ORIGIN");
   return {
@@ -116,6 +122,7 @@ export function parseConfig(
     dataDir: parseDataDir(data, dataSource),
     peers: parsePeers(peers, peersSource),
     followDepth: parseFollowDepth(depth, depthSource),
+    ledgers: parseLedgers(ledgers, ledgersSource),
     name: parseName(name, nameSource),
     origin: origin === undefined || origin === ""
       ? undefined
@@ -133,6 +140,20 @@ function parsePort(value: string | undefined, source: string): number {
     );
   }
   return port;
+}
+
+function parseLedgers(value: string | undefined, source: string): string[] {
+  const ledgers = new Set<string>();
+  for (const item of (value ?? "").split(",").map((part) => part.trim())) {
+    if (item === "") continue;
+    if (!/^[A-Za-z0-9_-]{43}$/.test(item)) {
+      throw new ConfigError(
+        `Cannot start: ${source} entry "${item}" is not a ledger id; use the 43-character base64url id`,
+      );
+    }
+    ledgers.add(item);
+  }
+  return [...ledgers];
 }
 
 function parseFollowDepth(value: string | undefined, source: string): 1 | 2 {

@@ -16,6 +16,7 @@ Deno.test("parseConfig has working defaults", () => {
     dataDir: "./data",
     peers: [],
     followDepth: 1,
+    ledgers: [],
     name: "Kith",
     origin: undefined,
     dev: false,
@@ -32,6 +33,7 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
     KITH_HOSTNAME: "127.0.0.1",
     KITH_DEV: "1",
     KITH_FOLLOW_DEPTH: "2",
+    KITH_LEDGERS: `${"L".repeat(43)}, ${"M".repeat(43)}`,
   };
   const fromEnv = parseConfig([], env);
   assert.deepEqual(fromEnv, {
@@ -40,6 +42,7 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
     dataDir: "/srv/kith",
     peers: ["https://a.example", "http://b.example:8080"],
     followDepth: 2,
+    ledgers: ["L".repeat(43), "M".repeat(43)],
     name: "Garden",
     origin: "https://kith.example",
     dev: true,
@@ -64,6 +67,11 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
 });
 
 Deno.test("parseConfig rejects bad values with messages that say how to fix them", () => {
+  rejects(
+    ["--ledgers", "short"],
+    {},
+    'Cannot start: --ledgers entry "short" is not a ledger id; use the 43-character base64url id',
+  );
   rejects(
     [],
     { KITH_FOLLOW_DEPTH: "3" },

@@ -94,6 +94,7 @@ export async function startInstance(
       ingest,
       peers: config.peers,
       followDepth: config.followDepth,
+      ledgers: config.ledgers,
     });
     const info: InstanceInfo = {
       name: config.name,

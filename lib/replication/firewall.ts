@@ -44,6 +44,10 @@ export interface FirewallContext {
   now: () => number;
   /** Whether this instance replicates `author`. */
   wants: (author: string) => boolean;
+  /** Ids of honoured ledgers: their writers are replicated once seen. */
+  ledgers?: () => ReadonlySet<string>;
+  /** An author outside the set wrote a valid entry to an honoured ledger. */
+  onLedgerWriter?: (author: string) => void;
   /** A key or soul was dropped. */
   onDrop: (peerId: string, reason: DropReason, count: number) => void;
   /**
@@ -66,6 +70,8 @@ export interface FirewallContext {
 
 /** A key that passed the synchronous checks, with its record lines. */
 export interface Candidate {
+  /** Kept only because it writes to an honoured ledger. */
+  viaLedger: boolean;
   soul: string;
   parsed: KithSoul;
   key: string;
@@ -157,8 +163,10 @@ export class Firewall {
       );
       return [];
     }
-    // Records of authors nobody here follows are not ours to judge or keep.
-    if (!wants(parsed.author)) return [];
+    // Records of authors nobody here follows are not ours to judge or keep,
+    // unless they write to a ledger this instance honours.
+    const viaLedger = !wants(parsed.author);
+    if (viaLedger && !this.#writesToHonouredLedger(node)) return [];
     const found: Candidate[] = [];
     const time = now();
     for (const [key, value] of Object.entries(node)) {
@@ -176,6 +184,7 @@ export class Firewall {
         continue;
       }
       found.push({
+        viaLedger,
         soul,
         parsed,
         key,
@@ -209,7 +218,29 @@ export class Firewall {
       source: "peer",
       allOrNothing: true,
     });
-    return this.#judge(candidate, outcomes, peerId);
+    const created = this.#judge(candidate, outcomes, peerId);
+    // Verified now: the writer joins the replicated set.
+    if (created >= 0 && candidate.viaLedger) {
+      this.#context.onLedgerWriter?.(candidate.parsed.author);
+    }
+    return created;
+  }
+
+  /**
+   * Whether a value of `node` holds a ledger entry for an honoured ledger:
+   * canonical ledger content starts `{"content":{"ledger":"<id>"`, so a
+   * prefix test finds it before anything is decoded (ingest checks all).
+   */
+  #writesToHonouredLedger(node: GunNodeData): boolean {
+    const ledgers = this.#context.ledgers?.();
+    if (!ledgers || ledgers.size === 0) return false;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "_" || typeof value !== "string") continue;
+      for (const ledger of ledgers) {
+        if (value.includes(`{"content":{"ledger":"${ledger}"`)) return true;
+      }
+    }
+    return false;
   }
 
   #judge(

@@ -37,6 +37,8 @@ export interface ReplicatorOptions {
   peers: string[];
   /** 1: follows of local authors; 2: and their follows. */
   followDepth: 1 | 2;
+  /** Ids of honoured moderation ledgers (default none). */
+  ledgers?: string[];
   now?: () => number;
   /** Segment flush delay (default 500 ms). */
   flushMs?: number;
@@ -77,6 +79,7 @@ export class Replicator {
     this.#now = options.now ?? Date.now;
     this.#subscriptions = new Subscriptions(options.store.kv, {
       followDepth: options.followDepth,
+      ledgers: options.ledgers,
       onAdded: (authors) => authors.forEach((author) => this.catchUp(author)),
     });
     this.#publisher = new Publisher({
@@ -95,6 +98,9 @@ export class Replicator {
       verify: verifyEd25519,
       now: this.#now,
       wants: (author) => this.#subscriptions.has(author),
+      ledgers: () => this.#subscriptions.ledgers,
+      onLedgerWriter: (author) =>
+        this.#track(this.#subscriptions.addLedgerWriter(author)),
       onDrop: (peer, reason, count) =>
         this.#table.rejected(peer, reason, count),
       onRecords: (peer, author, { created, maxSeq }) => {

@@ -1,7 +1,8 @@
 /**
  * Which authors this instance replicates: its local authors (anyone who
  * published through this instance's API), the authors they follow and,
- * with depth 2, the authors those follow.
+ * with depth 2, the authors those follow; and the writers of honoured
+ * ledgers, as they are discovered.
  *
  * @module
  */
@@ -9,6 +10,12 @@ import { KEYS } from "../store/mod.ts";
 
 /** KV key marking `author` as local. */
 const localKey = (author: string) => ["replication", "local", author];
+/** KV key marking `author` as a writer of an honoured ledger. */
+const ledgerWriterKey = (author: string) => [
+  "replication",
+  "ledger-writer",
+  author,
+];
 
 /** Options of {@linkcode Subscriptions}. */
 export interface SubscriptionOptions {
@@ -16,6 +23,8 @@ export interface SubscriptionOptions {
   followDepth: 1 | 2;
   /** Called with authors that just joined the set. */
   onAdded: (authors: string[]) => void;
+  /** Ids of honoured ledgers (default none). */
+  ledgers?: string[];
 }
 
 /** The set of replicated authors, kept in step with follows. */
@@ -23,6 +32,8 @@ export class Subscriptions {
   readonly #kv: Deno.Kv;
   readonly #options: SubscriptionOptions;
   #locals = new Set<string>();
+  #ledgerWriters = new Set<string>();
+  readonly #ledgers: ReadonlySet<string>;
   #authors = new Set<string>();
   #refreshing: Promise<void> | null = null;
   #again = false;
@@ -31,6 +42,20 @@ export class Subscriptions {
   constructor(kv: Deno.Kv, options: SubscriptionOptions) {
     this.#kv = kv;
     this.#options = options;
+    this.#ledgers = new Set(options.ledgers ?? []);
+  }
+
+  /** Ids of the ledgers this instance honours. */
+  get ledgers(): ReadonlySet<string> {
+    return this.#ledgers;
+  }
+
+  /** Adds (and persists) a writer of an honoured ledger. */
+  async addLedgerWriter(author: string): Promise<void> {
+    if (this.#ledgerWriters.has(author)) return;
+    this.#ledgerWriters.add(author);
+    await this.#kv.set(ledgerWriterKey(author), true);
+    await this.refresh();
   }
 
   /** Loads local authors and computes the set. */
@@ -39,6 +64,13 @@ export class Subscriptions {
       const { key } of this.#kv.list({ prefix: ["replication", "local"] })
     ) {
       this.#locals.add(key[2] as string);
+    }
+    for await (
+      const { key } of this.#kv.list({
+        prefix: ["replication", "ledger-writer"],
+      })
+    ) {
+      this.#ledgerWriters.add(key[2] as string);
     }
     await this.refresh();
   }
@@ -112,6 +144,7 @@ export class Subscriptions {
       }
       frontier = found;
     }
+    for (const writer of this.#ledgerWriters) next.add(writer);
     const added = [...next].filter((author) => !this.#authors.has(author));
     this.#authors = next;
     if (added.length > 0) this.#options.onAdded(added);
