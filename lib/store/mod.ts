@@ -11,3 +11,15 @@
  */
 export { type Append, type AuthorHead, RecordStore } from "./record_store.ts";
 export { KEYS } from "./schema.ts";
+export {
+  authorPage,
+  CursorError,
+  entriesAt,
+  followList,
+  indexPage,
+  type Page,
+  type PageOptions,
+  reactionsTo,
+  repostCount,
+} from "./queries.ts";
+export type { EntryWithContent } from "./record_store.ts";

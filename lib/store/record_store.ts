@@ -320,7 +320,11 @@ export class RecordStore {
   }
 }
 
-function unpack(slot: Uint8Array | string, knownId?: string): EntryWithContent {
+/** Decodes a stored log slot (internal to lib/store). */
+export function unpack(
+  slot: Uint8Array | string,
+  knownId?: string,
+): EntryWithContent {
   const line = typeof slot === "string" ? slot : decoder.decode(slot);
   // A stored line is canonical; parseCanonical re-checks lines with escapes,
   // which V8's JSON.parse can misread (see lib/protocol/_internal.ts).
