@@ -1,42 +1,93 @@
+import type { Profile } from "../lib/app/profiles.ts";
+import { fingerprint, handleOf } from "../lib/identity/mod.ts";
 import type { Content, Entry, PostContent } from "../lib/protocol/mod.ts";
+import { RichText } from "./rich_text.tsx";
 import { shortKey } from "./short_key.tsx";
+import { TimeAgo } from "./time_ago.tsx";
+
+/** Props of {@linkcode EntryCard}. */
+export interface EntryCardProps {
+  entry: Entry;
+  content: Content | null;
+  id: string;
+  /** The author's profile, when one is stored. */
+  profile?: Profile;
+  handles?: ReadonlyMap<string, string>;
+  now?: number;
+  /** The post a thread page is about. */
+  focused?: boolean;
+}
 
 /** One entry of a log or timeline, server-rendered. */
-export function EntryCard(
-  props: { entry: Entry; content: Content | null; id: string },
-) {
-  const { entry, content } = props;
-  const when = new Date(entry.ts).toISOString().replace("T", " ").slice(0, 16) +
-    " UTC";
+export function EntryCard(props: EntryCardProps) {
+  const { entry, content, id, profile } = props;
+  const now = props.now ?? entry.ts;
+  const classes = ["entry-card", props.focused ? "focused" : ""].join(" ")
+    .trim();
   return (
-    <article class="entry-card" id={props.id}>
+    <article
+      class={classes}
+      id={id}
+      aria-current={props.focused ? "true" : undefined}
+    >
       <header>
-        <a href={`/authors/${entry.author}`}>{shortKey(entry.author)}</a>
-        <span class="muted">
-          #{entry.seq} ·{" "}
-          <time dateTime={new Date(entry.ts).toISOString()}>{when}</time>
-        </span>
+        <a href={`/authors/${entry.author}`} class="entry-author">
+          <strong>{profile?.name ?? shortKey(entry.author)}</strong>{" "}
+          <span class="muted">
+            {handleOf(entry.author, profile)} · {fingerprint(entry.author)}
+          </span>
+        </a>
+        <a href={`/posts/${id}`} class="muted entry-time">
+          <TimeAgo time={entry.ts} now={now} />
+        </a>
       </header>
       {content === null
         ? <p class="muted">Content retracted or not held here.</p>
-        : <EntryBody type={entry.type} content={content} />}
+        : <EntryBody {...props} content={content} />}
     </article>
   );
 }
 
-function EntryBody(props: { type: Entry["type"]; content: Content }) {
-  const { type, content } = props;
-  if (type === "post") {
+function EntryBody(props: EntryCardProps & { content: Content }) {
+  const { entry, content, handles } = props;
+  if (entry.type === "post") {
     const post = content as PostContent;
-    return post.cw
-      ? (
-        <details>
-          <summary>{post.cw}</summary>
-          <p class="entry-text">{post.text}</p>
-        </details>
-      )
-      : <p class="entry-text">{post.text}</p>;
+    const body = (
+      <p class="entry-text">
+        <RichText text={post.text} handles={handles} />
+      </p>
+    );
+    return (
+      <>
+        {post.parent && (
+          <p class="muted reply-to">
+            Replying to <a href={`/posts/${post.parent}`}>a post</a>
+          </p>
+        )}
+        {post.cw
+          ? (
+            <details class="content-warning">
+              <summary>{post.cw}</summary>
+              {body}
+            </details>
+          )
+          : body}
+        <footer class="entry-actions">
+          <a href={`/posts/${props.id}`}>
+            {post.root ? "Thread" : "Reply"}
+          </a>
+        </footer>
+      </>
+    );
   }
   const target = (content as { target?: string }).target;
-  return <p class="muted">{type}{target ? ` ${shortKey(target)}` : ""}</p>;
+  if (entry.type === "repost" && target) {
+    return (
+      <p class="muted">
+        Reposted <a href={`/posts/${target}`}>a post</a>
+      </p>
+    );
+  }
+  return <p class="muted">{entry.type}{target ? ` ${shortKey(target)}` : ""}
+  </p>;
 }

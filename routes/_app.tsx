@@ -21,6 +21,8 @@ export default function App(
           <a class="brand" href="/">{name}</a>
           <nav aria-label="Main">
             <a href="/">Home</a>
+            <a href="/local">Local</a>
+            <a href="/federated">Federated</a>
             <a href="/peers">Peers</a>
           </nav>
         </header>

@@ -1,19 +1,18 @@
-import { EmptyState } from "../components/empty_state.tsx";
-import { EntryCard } from "../components/entry_card.tsx";
+import { EntryList } from "../components/entry_list.tsx";
 import { CopyButton } from "../islands/copy_button.tsx";
 import type { PageProps, RouteContext } from "../lib/web/mod.ts";
-import type { Content, Entry } from "../lib/protocol/mod.ts";
+import { publicTimeline, type TimelineView } from "../lib/app/timelines.ts";
 import type { AppState } from "../lib/instance/mod.ts";
-
-type Timeline = { entry: Entry; content: Content | null; id: string }[];
 
 export const handler = {
   async GET(ctx: RouteContext<AppState>) {
-    return ctx.render(await ctx.state.instance.store.timeline(20));
+    return ctx.render(await publicTimeline(ctx.state.instance, ctx.url));
   },
 };
 
-export default function Home({ state, data }: PageProps<Timeline, AppState>) {
+export default function Home(
+  { state, data }: PageProps<TimelineView, AppState>,
+) {
   const { name, origin } = state.instance;
   return (
     <>
@@ -33,21 +32,16 @@ export default function Home({ state, data }: PageProps<Timeline, AppState>) {
       </section>
       <section class="timeline" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
-        {data.length > 0
-          ? data.map((item) => <EntryCard key={item.id} {...item} />)
-          : (
-            <EmptyState title="No posts yet">
-              <p>
-                This instance is new. Posts written here, and posts of the
-                people its members follow on other instances, will appear in
-                this timeline.
-              </p>
-              <p>
-                To connect with another instance, give it the address above, or
-                start this one with <code>KITH_PEERS</code> naming its peers.
-              </p>
-            </EmptyState>
-          )}
+        <EntryList view={data.view} next={data.next} emptyTitle="No posts yet">
+          <p>
+            This instance is new. Posts written here, and posts of the people
+            its members follow on other instances, will appear in this timeline.
+          </p>
+          <p>
+            To connect with another instance, give it the address above, or
+            start this one with <code>KITH_PEERS</code> naming its peers.
+          </p>
+        </EntryList>
       </section>
     </>
   );

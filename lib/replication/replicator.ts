@@ -121,6 +121,11 @@ export class Replicator {
     return this.#subscriptions.authors();
   }
 
+  /** Whether `author` published through this instance. */
+  isLocal(author: string): boolean {
+    return this.#subscriptions.isLocal(author);
+  }
+
   /** Starts GUN, dials the configured peers and catches up every author. */
   async start(): Promise<void> {
     await this.#subscriptions.load();

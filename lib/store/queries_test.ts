@@ -128,10 +128,10 @@ Deno.test("follow lists, reactions and reposts are read from their indexes", asy
       [alice.key],
     );
     const reactions = await reactionsTo(kv, post.id);
-    assert.deepEqual(
-      [...reactions.counts],
-      [["like", 1], ["🎉", 1]].sort(() => 0),
-    );
+    assert.deepEqual(Object.fromEntries(reactions.counts), {
+      like: 1,
+      "🎉": 1,
+    });
     assert.deepEqual(reactions.by.get(bob.key)?.sort(), ["like", "🎉"].sort());
     assert.equal(await repostCount(kv, post.id), 1);
   });

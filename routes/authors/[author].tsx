@@ -1,36 +1,52 @@
-import { EntryCard } from "../../components/entry_card.tsx";
-import { EmptyState } from "../../components/empty_state.tsx";
+import { EntryList } from "../../components/entry_list.tsx";
 import { authorSummary, parseAuthorParam } from "../../lib/app/mod.ts";
+import { type Profile, profilesOf } from "../../lib/app/profiles.ts";
+import { authorTimeline, type TimelineView } from "../../lib/app/timelines.ts";
+import { fingerprint, handleOf } from "../../lib/identity/mod.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
-import type { Content, Entry } from "../../lib/protocol/mod.ts";
 import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
 
-interface Data {
+interface Data extends TimelineView {
   author: string;
   count: number;
   forked: boolean;
-  entries: { entry: Entry; content: Content | null; id: string }[];
+  profile?: Profile;
 }
 
 export const handler = {
   async GET(ctx: RouteContext<AppState>) {
     const author = parseAuthorParam(ctx.params.author);
-    const { store } = ctx.state.instance;
-    const summary = await authorSummary(store, author);
+    const { instance } = ctx.state;
+    const summary = await authorSummary(instance.store, author);
+    const timeline = await authorTimeline(instance, ctx.url, author);
     return ctx.render(
-      { ...summary, entries: await store.newest(author, 50) } satisfies Data,
+      {
+        ...summary,
+        ...timeline,
+        profile: timeline.view.profiles.get(author) ??
+          (await profilesOf(instance.kv, [author])).get(author),
+      } satisfies Data,
     );
   },
 };
 
 export default function AuthorPage({ data }: PageProps<Data, AppState>) {
+  const name = data.profile?.name;
   return (
     <section aria-labelledby="author-title">
       <Head>
-        <title>Author {data.author.slice(0, 8)}</title>
+        <title>{name ?? `Author ${data.author.slice(0, 8)}`}</title>
       </Head>
-      <h1 id="author-title" class="author-key">{data.author}</h1>
-      <p class="muted">{data.count} entries in this author's log</p>
+      <header class="author-header">
+        <h1 id="author-title">{name ?? handleOf(data.author)}</h1>
+        <p class="muted">
+          {handleOf(data.author, data.profile)} · fingerprint{" "}
+          <strong>{fingerprint(data.author)}</strong>
+        </p>
+        <p class="author-key">{data.author}</p>
+        {data.profile?.bio && <p class="author-bio">{data.profile.bio}</p>}
+        <p class="muted">{data.count} entries in this author's log</p>
+      </header>
       {data.forked && (
         <p class="warning" role="alert">
           Forked: this author signed two different entries at the same position
@@ -38,9 +54,11 @@ export default function AuthorPage({ data }: PageProps<Data, AppState>) {
           <a href={`/api/authors/${data.author}/forks`}>See the proof</a>
         </p>
       )}
-      {data.entries.length === 0
-        ? <EmptyState title="Nothing here yet" />
-        : data.entries.map((item) => <EntryCard key={item.id} {...item} />)}
+      <EntryList
+        view={data.view}
+        next={data.next}
+        emptyTitle="Nothing here yet"
+      />
     </section>
   );
 }

@@ -1,0 +1,41 @@
+import type { ComponentChildren } from "preact";
+import type { EntriesView } from "../lib/app/view.ts";
+import { EmptyState } from "./empty_state.tsx";
+import { EntryCard } from "./entry_card.tsx";
+
+/** Entries with their profiles, a link to older ones, or an empty state. */
+export function EntryList(
+  props: {
+    view: EntriesView;
+    next: string | null;
+    emptyTitle: string;
+    children?: ComponentChildren;
+    focused?: string;
+  },
+) {
+  const { view } = props;
+  if (view.items.length === 0) {
+    return <EmptyState title={props.emptyTitle}>{props.children}</EmptyState>;
+  }
+  return (
+    <>
+      <div class="entry-list">
+        {view.items.map((item) => (
+          <EntryCard
+            key={item.id}
+            {...item}
+            profile={view.profiles.get(item.entry.author)}
+            handles={view.handles}
+            now={view.now}
+            focused={item.id === props.focused}
+          />
+        ))}
+      </div>
+      {props.next && (
+        <nav class="pager" aria-label="More">
+          <a href={props.next} rel="next" class="button">Older posts</a>
+        </nav>
+      )}
+    </>
+  );
+}

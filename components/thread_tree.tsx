@@ -1,0 +1,32 @@
+import type { ThreadNode } from "../lib/app/timelines.ts";
+import type { EntriesView } from "../lib/app/view.ts";
+import { EntryCard } from "./entry_card.tsx";
+
+/** A thread as nested lists, the focused post marked. */
+export function ThreadTree(
+  props: { nodes: ThreadNode[]; view: EntriesView; focused: string },
+) {
+  const { view } = props;
+  return (
+    <ol class="thread">
+      {props.nodes.map((node) => (
+        <li key={node.item.id}>
+          <EntryCard
+            {...node.item}
+            profile={view.profiles.get(node.item.entry.author)}
+            handles={view.handles}
+            now={view.now}
+            focused={node.item.id === props.focused}
+          />
+          {node.replies.length > 0 && (
+            <ThreadTree
+              nodes={node.replies}
+              view={view}
+              focused={props.focused}
+            />
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

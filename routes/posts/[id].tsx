@@ -1,0 +1,40 @@
+import { ThreadTree } from "../../components/thread_tree.tsx";
+import { thread, type ThreadNode } from "../../lib/app/timelines.ts";
+import type { EntriesView } from "../../lib/app/view.ts";
+import type { AppState } from "../../lib/instance/mod.ts";
+import {
+  Head,
+  HttpError,
+  type PageProps,
+  type RouteContext,
+} from "../../lib/web/mod.ts";
+
+interface Data {
+  focused: string;
+  roots: ThreadNode[];
+  view: EntriesView;
+}
+
+export const handler = {
+  async GET(ctx: RouteContext<AppState>) {
+    const id = ctx.params.id;
+    if (!/^[A-Za-z0-9_-]{43}$/.test(id)) {
+      throw new HttpError(400, "A post id is 43 base64url characters", {
+        reason: "bad_id",
+      });
+    }
+    return ctx.render(await thread(ctx.state.instance, id) satisfies Data);
+  },
+};
+
+export default function PostPage({ data }: PageProps<Data, AppState>) {
+  return (
+    <section aria-labelledby="thread-title">
+      <Head>
+        <title>Thread</title>
+      </Head>
+      <h1 id="thread-title">Thread</h1>
+      <ThreadTree nodes={data.roots} view={data.view} focused={data.focused} />
+    </section>
+  );
+}

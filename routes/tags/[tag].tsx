@@ -1,0 +1,38 @@
+import { EntryList } from "../../components/entry_list.tsx";
+import { tagTimeline, type TimelineView } from "../../lib/app/timelines.ts";
+import type { AppState } from "../../lib/instance/mod.ts";
+import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
+
+type Data = TimelineView & { tag: string };
+
+export const handler = {
+  async GET(ctx: RouteContext<AppState>) {
+    return ctx.render(
+      await tagTimeline(
+        ctx.state.instance,
+        ctx.url,
+        ctx.params.tag,
+      ) satisfies Data,
+    );
+  },
+};
+
+export default function TagPage({ data }: PageProps<Data, AppState>) {
+  return (
+    <section aria-labelledby="tag-title">
+      <Head>
+        <title>#{data.tag}</title>
+      </Head>
+      <h1 id="tag-title">#{data.tag}</h1>
+      <EntryList
+        view={data.view}
+        next={data.next}
+        emptyTitle="No posts with this hashtag yet"
+      >
+        <p>
+          Posts tagged #{data.tag} that reach this instance will appear here.
+        </p>
+      </EntryList>
+    </section>
+  );
+}

@@ -1,0 +1,130 @@
+/** The server-rendered social pages: timelines, hashtags, threads, authors. */
+import assert from "node:assert/strict";
+import { startTestInstance, testAuthor } from "./helpers.ts";
+
+async function post(url: string, lines: string[]) {
+  const response = await fetch(`${url}/api/records`, {
+    method: "POST",
+    headers: {
+      "Content-Type": lines.length > 1
+        ? "application/x-ndjson"
+        : "application/json",
+    },
+    body: lines.join("\n"),
+  });
+  const body = await response.text();
+  assert.ok(response.ok, body);
+}
+
+async function page(url: string, status = 200) {
+  const response = await fetch(url);
+  const html = await response.text();
+  assert.equal(response.status, status, `${url}: ${html.slice(0, 300)}`);
+  return html;
+}
+
+Deno.test("timelines, hashtags, threads and author pages render, escape and paginate", async () => {
+  const instance = await startTestInstance();
+  try {
+    const { url } = instance;
+    const ada = testAuthor();
+    const bob = testAuthor();
+    await post(url, [ada.next("profile", { name: "Ada <Lovelace>" }).line]);
+    const root = ada.next("post", {
+      text: "<script>alert(1)</script> hello #Deno see https://deno.com",
+      tags: ["deno"],
+    });
+    await post(url, [root.line]);
+    const reply = bob.next("post", {
+      text: "a reply @ada_lovelace",
+      root: root.id,
+      parent: root.id,
+      mentions: [ada.key],
+    });
+    await post(url, [reply.line]);
+    const nested = ada.next("post", {
+      text: "a nested reply",
+      root: root.id,
+      parent: reply.id,
+      cw: "spoilers",
+    });
+    await post(url, [nested.line]);
+    await post(
+      url,
+      Array.from(
+        { length: 25 },
+        (_, i) => bob.next("post", { text: `bulk ${i + 1}` }).line,
+      ),
+    );
+
+    const federated = await page(`${url}/federated`);
+    assert.ok(!federated.includes("<script>alert(1)</script>"));
+    assert.match(federated, /bulk 25/);
+    assert.ok(!federated.includes(">bulk 5<"), "only the newest 20 on page 1");
+    const next = federated.match(
+      /href="(\/federated\?cursor=[^"]+)" rel="next"/,
+    );
+    assert.ok(next, "a link to older posts");
+    const older = await page(url + next[1].replaceAll("&amp;", "&"));
+    assert.match(older, /bulk 5/);
+    assert.match(
+      older,
+      /&lt;script&gt;alert\(1\)&lt;\/script&gt;|&lt;script>alert\(1\)&lt;\/script>/,
+    );
+    await page(`${url}/federated?cursor=garbage`, 400);
+
+    // Everyone here posted through this instance, so local = federated.
+    assert.match(await page(`${url}/local`), /bulk 25/);
+
+    const tag = await page(`${url}/tags/DENO`);
+    assert.match(tag, /<h1 id="tag-title">#deno<\/h1>/);
+    assert.match(tag, /href="\/tags\/deno" class="hashtag">#Deno<\/a>/);
+    assert.match(
+      tag,
+      /href="https:\/\/deno.com\/" rel="nofollow noopener noreferrer ugc"/,
+    );
+    assert.ok(!tag.includes("bulk"), "only tagged posts");
+    await page(`${url}/tags/no%20spaces`, 400);
+    assert.match(
+      await page(`${url}/tags/unused`),
+      /No posts with this hashtag yet/,
+    );
+
+    const thread = await page(`${url}/posts/${reply.id}`);
+    const order = [root.id, reply.id, nested.id].map((id) =>
+      thread.indexOf(`id="${id}"`)
+    );
+    assert.ok(
+      order.every((at) => at > 0) && order[0] < order[1] && order[1] < order[2],
+      "root, reply, nested reply in order",
+    );
+    assert.match(
+      thread,
+      new RegExp(
+        `class="entry-card focused" id="${reply.id}" aria-current="true"`,
+      ),
+    );
+    assert.match(thread, /<summary>spoilers<\/summary>/);
+    assert.match(
+      thread,
+      new RegExp(
+        `href="/authors/${ada.key}" class="mention">@ada_lovelace</a>`,
+      ),
+    );
+    assert.ok(
+      (thread.match(/<ol class="thread">/g) ?? []).length >= 3,
+      "nested lists",
+    );
+    await page(`${url}/posts/${"A".repeat(43)}`, 404);
+    await page(`${url}/posts/short`, 400);
+
+    const author = await page(`${url}/authors/${ada.key}`);
+    assert.match(author, /<h1 id="author-title">Ada &lt;Lovelace><\/h1>/);
+    assert.match(author, /@ada_lovelace/);
+    assert.match(author, /[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/);
+    const bobPage = await page(`${url}/authors/${bob.key}`);
+    assert.match(bobPage, /rel="next"/, "26 entries need a second page");
+  } finally {
+    await instance.close();
+  }
+});
