@@ -24,6 +24,7 @@ export default function App(
             <a href="/local">Local</a>
             <a href="/federated">Federated</a>
             <a href="/peers">Peers</a>
+            <a href="/identity">You</a>
           </nav>
         </header>
         <main id="main" class="site-main">

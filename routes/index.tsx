@@ -1,4 +1,5 @@
 import { EntryList } from "../components/entry_list.tsx";
+import { ComposeBox } from "../islands/compose_box.tsx";
 import { CopyButton } from "../islands/copy_button.tsx";
 import type { PageProps, RouteContext } from "../lib/web/mod.ts";
 import { publicTimeline, type TimelineView } from "../lib/app/timelines.ts";
@@ -29,6 +30,9 @@ export default function Home(
             <CopyButton text={origin} label="Copy address" />
           </div>
         </div>
+      </section>
+      <section class="write" aria-label="Write a post">
+        <ComposeBox />
       </section>
       <section class="timeline" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>

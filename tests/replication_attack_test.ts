@@ -109,12 +109,6 @@ Deno.test("a raw GUN client cannot make any instance index invalid data or stop 
     })();
     const lureUrl = `ws://127.0.0.1:${(lure.addr as Deno.NetAddr).port}/gun`;
     attacker.send({ dam: "mob", peers: { [lureUrl]: 1 } });
-    // A flood of GETs in one frame: A serves some and drops the rest as busy.
-    const gets = Array.from({ length: 2_000 }, (_, i) => ({
-      "#": `get${i}`,
-      get: { "#": soul },
-    }));
-    attacker.sendRaw(JSON.stringify(gets));
     // One bad node before a good one must not hide the good one.
     const carol = testAuthor();
     await a.follow(carol.key);
@@ -135,6 +129,18 @@ Deno.test("a raw GUN client cannot make any instance index invalid data or stop 
     await waitUntil(
       "A to take carol's valid record from the attacker",
       async () => await a.head(carol.key) === 1,
+    );
+    // A flood of GETs in one frame: A serves some and drops the rest as busy.
+    const gets = Array.from({ length: 2_000 }, (_, i) => ({
+      "#": `get${i}`,
+      get: { "#": soul },
+    }));
+    attacker.sendRaw(JSON.stringify(gets));
+    // Sent last: while A answers them it is busy for this peer.
+    await waitUntil(
+      "A to drop some GETs as busy",
+      async () =>
+        (await a.peers()).some((peer) => (peer.rejectedBy.busy ?? 0) > 0),
     );
     const row = (await a.peers()).find((peer) =>
       peer.direction === "inbound" && peer.rejected > 0

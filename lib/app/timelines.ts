@@ -116,7 +116,9 @@ export interface ThreadNode {
 export async function thread(
   instance: InstanceInfo,
   id: string,
-): Promise<{ focused: string; roots: ThreadNode[]; view: EntriesView }> {
+): Promise<
+  { focused: string; root: string; roots: ThreadNode[]; view: EntriesView }
+> {
   const found = await instance.store.get(id);
   if (!found) {
     throw new HttpError(404, "This instance holds no post with that id", {
@@ -145,7 +147,7 @@ export async function thread(
     if (parent && parent !== node) parent.replies.push(node);
     else roots.push(node);
   }
-  return { focused: id, roots, view };
+  return { focused: id, root: rootId, roots, view };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ThreadTree } from "../../components/thread_tree.tsx";
+import { ComposeBox } from "../../islands/compose_box.tsx";
 import { thread, type ThreadNode } from "../../lib/app/timelines.ts";
 import type { EntriesView } from "../../lib/app/view.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
@@ -11,6 +12,8 @@ import {
 
 interface Data {
   focused: string;
+  /** The thread's first post. */
+  root: string;
   roots: ThreadNode[];
   view: EntriesView;
 }
@@ -35,6 +38,13 @@ export default function PostPage({ data }: PageProps<Data, AppState>) {
       </Head>
       <h1 id="thread-title">Thread</h1>
       <ThreadTree nodes={data.roots} view={data.view} focused={data.focused} />
+      <section class="write" aria-label="Reply">
+        <ComposeBox
+          root={data.root}
+          parent={data.focused}
+          label="Write a reply"
+        />
+      </section>
     </section>
   );
 }

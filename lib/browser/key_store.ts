@@ -1,0 +1,97 @@
+/**
+ * The author's key on this device: IndexedDB holds the secret key (it never
+ * leaves the browser); a cookie holds the public key so that pages rendered
+ * by the server know who is signed in. Browser-only.
+ *
+ * @module
+ */
+import { publicKeyOf } from "../crypto/keys.ts";
+import { encodeBase64Url } from "../protocol/mod.ts";
+
+const DATABASE = "kith";
+const STORE = "identity";
+const SLOT = "current";
+/** Cookie naming the signed-in author (public key only). */
+export const AUTHOR_COOKIE = "kith_author";
+
+/** The key pair on this device. */
+export interface StoredIdentity {
+  author: string;
+  secretKey: Uint8Array;
+}
+
+function open(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DATABASE, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () =>
+      reject(new Error(`Cannot open this browser's storage: ${request.error}`));
+  });
+}
+
+async function run<T>(
+  mode: IDBTransactionMode,
+  work: (store: IDBObjectStore) => IDBRequest,
+): Promise<T> {
+  const db = await open();
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const request = work(db.transaction(STORE, mode).objectStore(STORE));
+      request.onsuccess = () => resolve(request.result as T);
+      request.onerror = () => reject(request.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The identity stored on this device, or null. Re-sets the author cookie
+ * (it may have expired while the key stayed).
+ *
+ * @example
+ * ```ts
+ * const identity = await loadIdentity();
+ * ```
+ */
+export async function loadIdentity(): Promise<StoredIdentity | null> {
+  const secretKey = await run<Uint8Array | undefined>(
+    "readonly",
+    (store) => store.get(SLOT),
+  );
+  if (!(secretKey instanceof Uint8Array) || secretKey.length !== 32) {
+    return null;
+  }
+  const author = encodeBase64Url(publicKeyOf(secretKey));
+  setAuthorCookie(author);
+  return { author, secretKey };
+}
+
+/**
+ * Keeps `secretKey` on this device as the current identity.
+ *
+ * @example
+ * ```ts
+ * await saveIdentity(generateKeyPair().secretKey);
+ * ```
+ */
+export async function saveIdentity(
+  secretKey: Uint8Array,
+): Promise<StoredIdentity> {
+  const author = encodeBase64Url(publicKeyOf(secretKey));
+  await run("readwrite", (store) => store.put(secretKey, SLOT));
+  setAuthorCookie(author);
+  return { author, secretKey };
+}
+
+/** Forgets the identity on this device (the key is gone unless backed up). */
+export async function forgetIdentity(): Promise<void> {
+  await run("readwrite", (store) => store.delete(SLOT));
+  document.cookie = `${AUTHOR_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`;
+}
+
+function setAuthorCookie(author: string): void {
+  document.cookie =
+    `${AUTHOR_COOKIE}=${author}; Path=/; Max-Age=31536000; SameSite=Lax`;
+}
