@@ -1,4 +1,6 @@
 import type { Profile } from "../lib/app/profiles.ts";
+import type { EntryStats } from "../lib/app/view.ts";
+import { EntryActions } from "../islands/entry_actions.tsx";
 import { fingerprint, handleOf } from "../lib/identity/mod.ts";
 import type { Content, Entry, PostContent } from "../lib/protocol/mod.ts";
 import { RichText } from "./rich_text.tsx";
@@ -16,6 +18,8 @@ export interface EntryCardProps {
   now?: number;
   /** The post a thread page is about. */
   focused?: boolean;
+  /** Likes, reposts and reactions; with them, the card offers actions. */
+  stats?: EntryStats;
 }
 
 /** One entry of a log or timeline, server-rendered. */
@@ -76,6 +80,13 @@ function EntryBody(props: EntryCardProps & { content: Content }) {
           <a href={`/posts/${props.id}`}>
             {post.root ? "Thread" : "Reply"}
           </a>
+          {props.stats && (
+            <EntryActions
+              id={props.id}
+              author={entry.author}
+              {...props.stats}
+            />
+          )}
         </footer>
       </>
     );

@@ -26,6 +26,7 @@ export function EntryList(
             {...item}
             profile={view.profiles.get(item.entry.author)}
             handles={view.handles}
+            stats={view.stats.get(item.id)}
             now={view.now}
             focused={item.id === props.focused}
           />

@@ -15,6 +15,7 @@ export function ThreadTree(
             {...node.item}
             profile={view.profiles.get(node.item.entry.author)}
             handles={view.handles}
+            stats={view.stats.get(node.item.id)}
             now={view.now}
             focused={node.item.id === props.focused}
           />

@@ -2,26 +2,66 @@ import { EntryList } from "../components/entry_list.tsx";
 import { ComposeBox } from "../islands/compose_box.tsx";
 import { CopyButton } from "../islands/copy_button.tsx";
 import type { PageProps, RouteContext } from "../lib/web/mod.ts";
-import { publicTimeline, type TimelineView } from "../lib/app/timelines.ts";
+import {
+  homeTimeline,
+  publicTimeline,
+  type TimelineView,
+} from "../lib/app/timelines.ts";
+import { viewerOf } from "../lib/app/viewer.ts";
 import type { AppState } from "../lib/instance/mod.ts";
+
+type Data =
+  | (TimelineView & { home: true; following: number })
+  | (TimelineView & { home: false });
 
 export const handler = {
   async GET(ctx: RouteContext<AppState>) {
-    return ctx.render(await publicTimeline(ctx.state.instance, ctx.url));
+    const viewer = viewerOf(ctx.hono);
+    const { instance } = ctx.state;
+    const data: Data = viewer
+      ? { home: true, ...await homeTimeline(instance, ctx.url, viewer) }
+      : { home: false, ...await publicTimeline(instance, ctx.url) };
+    return ctx.render(data);
   },
 };
 
-export default function Home(
-  { state, data }: PageProps<TimelineView, AppState>,
-) {
+export default function Home({ state, data }: PageProps<Data, AppState>) {
   const { name, origin } = state.instance;
+  if (data.home) {
+    return (
+      <>
+        <h1 class="visually-hidden">Home</h1>
+        <section class="write" aria-label="Write a post">
+          <ComposeBox />
+        </section>
+        <section class="timeline" aria-labelledby="timeline-heading">
+          <h2 id="timeline-heading">Home</h2>
+          <EntryList
+            view={data.view}
+            next={data.next}
+            emptyTitle={data.following === 0
+              ? "Follow people to fill your home timeline"
+              : "Nothing new from the people you follow"}
+          >
+            <p>
+              Find people on the <a href="/local">local</a> or{" "}
+              <a href="/federated">federated</a>{" "}
+              timeline and follow them from their page; their posts and yours
+              appear here.
+            </p>
+          </EntryList>
+        </section>
+      </>
+    );
+  }
   return (
     <>
       <section class="intro" aria-labelledby="instance-name">
         <h1 id="instance-name">{name}</h1>
         <p>
           A Kith instance: posts here are signed by their authors and shared
-          with peer instances.
+          with peer instances. <a href="/identity">Create your identity</a>{" "}
+          to post and follow people.
         </p>
         <div class="share">
           <label for="instance-address">Address for peers</label>
@@ -30,9 +70,6 @@ export default function Home(
             <CopyButton text={origin} label="Copy address" />
           </div>
         </div>
-      </section>
-      <section class="write" aria-label="Write a post">
-        <ComposeBox />
       </section>
       <section class="timeline" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>

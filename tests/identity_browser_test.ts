@@ -29,7 +29,7 @@ browserTest(
         await page.locator("#compose-count").textContent(),
         "19 / 5000",
       );
-      await page.getByRole("button", { name: "Post" }).click();
+      await page.getByRole("button", { name: "Post", exact: true }).click();
       await page.getByText("Posted.").waitFor();
       const postHref = await page.getByRole("link", { name: "See it" })
         .getAttribute("href");
@@ -45,7 +45,7 @@ browserTest(
       await page.goto(`${instance.url}${postHref}`);
       await page.waitForSelector("html[data-hydrated=true]");
       await page.getByLabel("Write a reply").fill("A reply");
-      await page.getByRole("button", { name: "Reply" }).click();
+      await page.getByRole("button", { name: "Reply", exact: true }).click();
       await page.getByText("Posted.").waitFor();
       await page.reload();
       assert.equal(

@@ -27,8 +27,11 @@ Deno.test("timelines, hashtags, threads and author pages render, escape and pagi
   const instance = await startTestInstance();
   try {
     const { url } = instance;
-    const ada = testAuthor();
-    const bob = testAuthor();
+    // Distinct, increasing times: timelines order by time, then by id.
+    let clock = Date.now() - 3_600_000;
+    const tick = () => clock += 1_000;
+    const ada = testAuthor({ ts: tick });
+    const bob = testAuthor({ ts: tick });
     await post(url, [ada.next("profile", { name: "Ada <Lovelace>" }).line]);
     const root = ada.next("post", {
       text: "<script>alert(1)</script> hello #Deno see https://deno.com",

@@ -10,6 +10,7 @@ import { authorPage, indexPage, type Page } from "../store/mod.ts";
 import { HttpError } from "../web/mod.ts";
 import { cursorOf, nextHref, paged } from "./paging.ts";
 import { type EntriesView, type ShownEntry, viewOf } from "./view.ts";
+import { followsOf } from "./viewer.ts";
 
 /** Entries per page. */
 export const PAGE_SIZE = 20;
@@ -58,6 +59,36 @@ export async function publicTimeline(
     })
   );
   return render(instance, url, page);
+}
+
+/**
+ * The home timeline of `viewer`: posts and reposts by the authors they
+ * follow and their own, newest first.
+ *
+ * @throws {HttpError} 400 `bad_cursor`.
+ *
+ * @example
+ * ```ts
+ * const { view } = await homeTimeline(instance, ctx.url, viewer);
+ * ```
+ */
+export async function homeTimeline(
+  instance: InstanceInfo,
+  url: URL,
+  viewer: string,
+): Promise<TimelineView & { following: number }> {
+  const follows = await followsOf(instance.kv, viewer);
+  const following = follows.size;
+  follows.add(viewer);
+  const cursor = cursorOf(url);
+  const page = await paged(() =>
+    indexPage(instance.kv, ["timeline"], {
+      limit: PAGE_SIZE,
+      cursor,
+      authorFilter: (author) => follows.has(author),
+    })
+  );
+  return { ...await render(instance, url, page), following };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { handleOf } from "../identity/mod.ts";
 import type { Content, Entry, PostContent } from "../protocol/mod.ts";
+import { reactionsTo, repostCount } from "../store/mod.ts";
 import { type Profile, profilesOf } from "./profiles.ts";
 
 /** An entry as pages show it. */
@@ -22,7 +23,17 @@ export interface EntriesView {
   profiles: Map<string, Profile>;
   /** Handle (without `@`, lowercase) to author key, for mentions. */
   handles: Map<string, string>;
+  /** Likes, reposts and other reactions of each post shown. */
+  stats: Map<string, EntryStats>;
   now: number;
+}
+
+/** What readers did with a post. */
+export interface EntryStats {
+  likes: number;
+  reposts: number;
+  /** Emoji reactions by emoji. */
+  reactions: Record<string, number>;
 }
 
 /**
@@ -52,5 +63,20 @@ export async function viewOf(
   for (const author of authors) {
     handles.set(handleOf(author, profiles.get(author)).slice(1), author);
   }
-  return { items, profiles, handles, now };
+  const stats = new Map<string, EntryStats>(
+    await Promise.all(
+      items.filter((item) => item.entry.type === "post" && item.content)
+        .map(async (item): Promise<[string, EntryStats]> => {
+          const [{ counts }, reposts] = await Promise.all([
+            reactionsTo(kv, item.id),
+            repostCount(kv, item.id),
+          ]);
+          const reactions = Object.fromEntries(counts);
+          const likes = reactions.like ?? 0;
+          delete reactions.like;
+          return [item.id, { likes, reposts, reactions }];
+        }),
+    ),
+  );
+  return { items, profiles, handles, stats, now };
 }

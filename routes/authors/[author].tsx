@@ -1,4 +1,8 @@
 import { EntryList } from "../../components/entry_list.tsx";
+import { FollowButton } from "../../islands/follow_button.tsx";
+import { viewerOf } from "../../lib/app/viewer.ts";
+import { KEYS } from "../../lib/store/mod.ts";
+import { FeedLinks } from "../../components/feed_links.tsx";
 import { authorSummary, parseAuthorParam } from "../../lib/app/mod.ts";
 import { type Profile, profilesOf } from "../../lib/app/profiles.ts";
 import { authorTimeline, type TimelineView } from "../../lib/app/timelines.ts";
@@ -11,6 +15,8 @@ interface Data extends TimelineView {
   count: number;
   forked: boolean;
   profile?: Profile;
+  /** Whether the reader follows this author (null: not signed in). */
+  following: boolean | null;
 }
 
 export const handler = {
@@ -19,10 +25,15 @@ export const handler = {
     const { instance } = ctx.state;
     const summary = await authorSummary(instance.store, author);
     const timeline = await authorTimeline(instance, ctx.url, author);
+    const viewer = viewerOf(ctx.hono);
+    const following = viewer
+      ? (await instance.kv.get(KEYS.follows(viewer, author))).value !== null
+      : null;
     return ctx.render(
       {
         ...summary,
         ...timeline,
+        following,
         profile: timeline.view.profiles.get(author) ??
           (await profilesOf(instance.kv, [author])).get(author),
       } satisfies Data,
@@ -37,6 +48,10 @@ export default function AuthorPage({ data }: PageProps<Data, AppState>) {
       <Head>
         <title>{name ?? `Author ${data.author.slice(0, 8)}`}</title>
       </Head>
+      <FeedLinks
+        href={`/authors/${data.author}`}
+        title={name ?? data.author.slice(0, 8)}
+      />
       <header class="author-header">
         <h1 id="author-title">{name ?? handleOf(data.author)}</h1>
         <p class="muted">
@@ -45,7 +60,15 @@ export default function AuthorPage({ data }: PageProps<Data, AppState>) {
         </p>
         <p class="author-key">{data.author}</p>
         {data.profile?.bio && <p class="author-bio">{data.profile.bio}</p>}
-        <p class="muted">{data.count} entries in this author's log</p>
+        <p class="muted">
+          {data.count} entries in this author's log ·{" "}
+          <a href={`/authors/${data.author}/following`}>Following</a> ·{" "}
+          <a href={`/authors/${data.author}/followers`}>Followers</a>
+        </p>
+        <FollowButton
+          target={data.author}
+          following={data.following ?? false}
+        />
       </header>
       {data.forked && (
         <p class="warning" role="alert">

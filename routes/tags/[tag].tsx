@@ -1,4 +1,5 @@
 import { EntryList } from "../../components/entry_list.tsx";
+import { FeedLinks } from "../../components/feed_links.tsx";
 import { tagTimeline, type TimelineView } from "../../lib/app/timelines.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
 import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
@@ -23,6 +24,10 @@ export default function TagPage({ data }: PageProps<Data, AppState>) {
       <Head>
         <title>#{data.tag}</title>
       </Head>
+      <FeedLinks
+        href={`/tags/${encodeURIComponent(data.tag)}`}
+        title={`#${data.tag}`}
+      />
       <h1 id="tag-title">#{data.tag}</h1>
       <EntryList
         view={data.view}

@@ -1,0 +1,45 @@
+/**
+ * Who is reading: the author key a signed-in browser sends in the
+ * `kith_author` cookie (public, never a secret), and whom they follow.
+ *
+ * @module
+ */
+import { getCookie } from "hono/cookie";
+import type { Context } from "hono";
+import { followList } from "../store/mod.ts";
+
+/** Name of the cookie holding the reader's author key. */
+export const AUTHOR_COOKIE = "kith_author";
+
+/** Most follows read for one page. */
+const MAX_FOLLOWS = 10_000;
+
+/**
+ * The reader's author key, or null when the browser sent none (or a
+ * malformed one).
+ *
+ * @example
+ * ```ts
+ * const viewer = viewerOf(ctx.hono);
+ * ```
+ */
+export function viewerOf(context: Context): string | null {
+  const value = getCookie(context, AUTHOR_COOKIE);
+  return value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
+}
+
+/**
+ * The authors `viewer` follows, as stored here.
+ *
+ * @example
+ * ```ts
+ * const follows = await followsOf(kv, viewer);
+ * ```
+ */
+export async function followsOf(
+  kv: Deno.Kv,
+  viewer: string,
+): Promise<Set<string>> {
+  const page = await followList(kv, "follows", viewer, { limit: MAX_FOLLOWS });
+  return new Set(page.items);
+}
