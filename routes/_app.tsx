@@ -23,6 +23,8 @@ export default function App(
             <a href="/">Home</a>
             <a href="/local">Local</a>
             <a href="/federated">Federated</a>
+            <a href="/search">Search</a>
+            <a href="/notifications">Notifications</a>
             <a href="/peers">Peers</a>
             <a href="/identity">You</a>
           </nav>
