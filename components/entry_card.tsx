@@ -3,6 +3,7 @@ import type { EntryStats } from "../lib/app/view.ts";
 import { EntryActions } from "../islands/entry_actions.tsx";
 import { fingerprint, handleOf } from "../lib/identity/mod.ts";
 import type { Content, Entry, PostContent } from "../lib/protocol/mod.ts";
+import { Avatar } from "./avatar.tsx";
 import { RichText } from "./rich_text.tsx";
 import { shortKey } from "./short_key.tsx";
 import { TimeAgo } from "./time_ago.tsx";
@@ -36,6 +37,7 @@ export function EntryCard(props: EntryCardProps) {
     >
       <header>
         <a href={`/authors/${entry.author}`} class="entry-author">
+          <Avatar profile={profile} />
           <strong>{profile?.name ?? shortKey(entry.author)}</strong>{" "}
           <span class="muted">
             {handleOf(entry.author, profile)} · {fingerprint(entry.author)}

@@ -1,8 +1,23 @@
 import { IdentityPanel } from "../islands/identity_panel.tsx";
+import { ProfileEditor } from "../islands/profile_editor.tsx";
+import { type Profile, profilesOf } from "../lib/app/profiles.ts";
+import { viewerOf } from "../lib/app/viewer.ts";
 import type { AppState } from "../lib/instance/mod.ts";
-import { Head, type PageProps } from "../lib/web/mod.ts";
+import { Head, type PageProps, type RouteContext } from "../lib/web/mod.ts";
 
-export default function IdentityPage(_props: PageProps<unknown, AppState>) {
+export const handler = {
+  async GET(ctx: RouteContext<AppState>) {
+    const viewer = viewerOf(ctx.hono);
+    const profile = viewer
+      ? (await profilesOf(ctx.state.instance.kv, [viewer])).get(viewer)
+      : undefined;
+    return ctx.render({ profile: profile ?? {} });
+  },
+};
+
+export default function IdentityPage(
+  { data }: PageProps<{ profile: Profile }, AppState>,
+) {
   return (
     <section aria-labelledby="identity-title">
       <Head>
@@ -16,6 +31,7 @@ export default function IdentityPage(_props: PageProps<unknown, AppState>) {
         </p>
       </noscript>
       <IdentityPanel />
+      <ProfileEditor {...data.profile} />
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { Avatar } from "../../components/avatar.tsx";
 import { EntryList } from "../../components/entry_list.tsx";
 import { FollowButton } from "../../islands/follow_button.tsx";
 import { viewerOf } from "../../lib/app/viewer.ts";
@@ -53,6 +54,7 @@ export default function AuthorPage({ data }: PageProps<Data, AppState>) {
         title={name ?? data.author.slice(0, 8)}
       />
       <header class="author-header">
+        <Avatar profile={data.profile} size="large" />
         <h1 id="author-title">{name ?? handleOf(data.author)}</h1>
         <p class="muted">
           {handleOf(data.author, data.profile)} · fingerprint{" "}
