@@ -1,3 +1,4 @@
+import { LiveBanner } from "../islands/live_banner.tsx";
 import { EntryList } from "../components/entry_list.tsx";
 import { publicTimeline, type TimelineView } from "../lib/app/timelines.ts";
 import type { AppState } from "../lib/instance/mod.ts";
@@ -22,6 +23,7 @@ export default function FederatedPage(
         Every post this instance holds: its own authors' and those it replicates
         from peers.
       </p>
+      <LiveBanner stream="federated" />
       <EntryList view={data.view} next={data.next} emptyTitle="No posts yet">
         <p>
           Posts appear here as people publish on this instance or on the peers

@@ -1,3 +1,4 @@
+import { LiveBanner } from "../islands/live_banner.tsx";
 import { EntryList } from "../components/entry_list.tsx";
 import { ComposeBox } from "../islands/compose_box.tsx";
 import { CopyButton } from "../islands/copy_button.tsx";
@@ -36,6 +37,7 @@ export default function Home({ state, data }: PageProps<Data, AppState>) {
         </section>
         <section class="timeline" aria-labelledby="timeline-heading">
           <h2 id="timeline-heading">Home</h2>
+          <LiveBanner stream="home" />
           <EntryList
             view={data.view}
             next={data.next}
@@ -73,6 +75,7 @@ export default function Home({ state, data }: PageProps<Data, AppState>) {
       </section>
       <section class="timeline" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
+        <LiveBanner stream="federated" />
         <EntryList view={data.view} next={data.next} emptyTitle="No posts yet">
           <p>
             This instance is new. Posts written here, and posts of the people

@@ -1,3 +1,4 @@
+import { LiveBanner } from "../islands/live_banner.tsx";
 import { EntryList } from "../components/entry_list.tsx";
 import { publicTimeline, type TimelineView } from "../lib/app/timelines.ts";
 import type { AppState } from "../lib/instance/mod.ts";
@@ -23,6 +24,7 @@ export default function LocalPage(
       <p class="muted">
         Posts by people who publish through {state.instance.name}.
       </p>
+      <LiveBanner stream="local" />
       <EntryList
         view={data.view}
         next={data.next}

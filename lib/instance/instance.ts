@@ -12,6 +12,7 @@ import { verifyEd25519 } from "../crypto/mod.ts";
 import { Ingest } from "../ingest/mod.ts";
 import { RecordStore } from "../store/mod.ts";
 import { Replicator } from "../replication/mod.ts";
+import { LiveHub } from "../app/live.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The Kith version, from deno.json. */
@@ -35,6 +36,8 @@ export interface InstanceInfo {
   ingest: Ingest;
   /** GUN peers, publishing and backfill. */
   replication: Replicator;
+  /** Open live-update streams. */
+  live: LiveHub;
 }
 
 /** Per-request state of Kith's routes. */
@@ -87,7 +90,10 @@ export async function startInstance(
       verify: verifyEd25519,
       now: Date.now,
       workers: Math.max(1, navigator.hardwareConcurrency - 1),
-      onCommit: (records) => replication.onCommit(records),
+      onCommit: (records) => {
+        replication.onCommit(records);
+        live.publish(records);
+      },
     });
     const replication = started.replication = new Replicator({
       store,
@@ -96,6 +102,7 @@ export async function startInstance(
       followDepth: config.followDepth,
       ledgers: config.ledgers,
     });
+    const live = new LiveHub((author) => replication.isLocal(author));
     const info: InstanceInfo = {
       name: config.name,
       origin: config.origin ?? "",
@@ -107,6 +114,7 @@ export async function startInstance(
       store,
       ingest,
       replication,
+      live,
     };
     const app = await createWebApp<AppState>({
       root: PROJECT_ROOT,
@@ -136,7 +144,9 @@ export async function startInstance(
       url,
       close: () =>
         closing ??= (async () => {
-          // Replication first: its sockets would keep the server open.
+          // Replication and live streams first: their sockets and streams
+          // would keep the server open.
+          live.close();
           await replication.close();
           await server.shutdown();
           ingest.close();

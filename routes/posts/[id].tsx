@@ -1,3 +1,4 @@
+import { LiveBanner } from "../../islands/live_banner.tsx";
 import { ThreadTree } from "../../components/thread_tree.tsx";
 import { ComposeBox } from "../../islands/compose_box.tsx";
 import { thread, type ThreadNode } from "../../lib/app/timelines.ts";
@@ -37,6 +38,7 @@ export default function PostPage({ data }: PageProps<Data, AppState>) {
         <title>Thread</title>
       </Head>
       <h1 id="thread-title">Thread</h1>
+      <LiveBanner stream={`thread:${data.root}`} immediate noun="reply" />
       <ThreadTree nodes={data.roots} view={data.view} focused={data.focused} />
       <section class="write" aria-label="Reply">
         <ComposeBox

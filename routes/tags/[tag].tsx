@@ -1,3 +1,4 @@
+import { LiveBanner } from "../../islands/live_banner.tsx";
 import { EntryList } from "../../components/entry_list.tsx";
 import { FeedLinks } from "../../components/feed_links.tsx";
 import { tagTimeline, type TimelineView } from "../../lib/app/timelines.ts";
@@ -29,6 +30,7 @@ export default function TagPage({ data }: PageProps<Data, AppState>) {
         title={`#${data.tag}`}
       />
       <h1 id="tag-title">#{data.tag}</h1>
+      <LiveBanner stream={`tag:${data.tag}`} />
       <EntryList
         view={data.view}
         next={data.next}
