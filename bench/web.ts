@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { startTestInstance } from "../tests/helpers.ts";
+import { startTestInstance, testAuthor } from "../tests/helpers.ts";
 import {
   freePort,
   median,
@@ -162,10 +162,34 @@ export interface IslandJsResult {
  * island): the inline boot module plus every file it imports, followed
  * transitively, each gzipped on its own as a server would send it.
  */
-export async function measureIslandJs(): Promise<IslandJsResult> {
+export async function measureIslandJs(
+  options: { signedIn?: boolean } = {},
+): Promise<IslandJsResult> {
   const instance = await startTestInstance();
   try {
-    const html = await (await fetch(`${instance.url}/`)).text();
+    const headers = new Headers();
+    if (options.signedIn) {
+      // A reader following an author with posts: the home timeline with
+      // the compose box, the live banner and every card's actions.
+      const author = testAuthor();
+      const reader = testAuthor();
+      const lines = [
+        ...Array.from(
+          { length: 5 },
+          (_, i) => author.next("post", { text: `post ${i}` }).line,
+        ),
+        reader.next("follow", { target: author.key }).line,
+      ];
+      for (const line of lines) {
+        const response = await fetch(`${instance.url}/api/records`, {
+          method: "POST",
+          body: line,
+        });
+        if (!response.ok) throw new Error(await response.text());
+      }
+      headers.set("Cookie", `kith_author=${reader.key}`);
+    }
+    const html = await (await fetch(`${instance.url}/`, { headers })).text();
     const inline = /<script type="module" nonce="[^"]+">(.*?)<\/script>/.exec(
       html,
     )?.[1];

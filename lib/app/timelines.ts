@@ -14,6 +14,8 @@ import { followsOf } from "./viewer.ts";
 
 /** Entries per page. */
 export const PAGE_SIZE = 20;
+/** Entries per page of the home timeline. */
+export const HOME_PAGE_SIZE = 50;
 
 /** A page of entries ready to render, with the link to the next one. */
 export interface TimelineView {
@@ -83,7 +85,7 @@ export async function homeTimeline(
   const cursor = cursorOf(url);
   const page = await paged(() =>
     indexPage(instance.kv, ["timeline"], {
-      limit: PAGE_SIZE,
+      limit: HOME_PAGE_SIZE,
       cursor,
       authorFilter: (author) => follows.has(author),
     })
