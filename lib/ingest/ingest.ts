@@ -13,8 +13,13 @@ import {
   ProtocolError,
   type VerifySignature,
 } from "../protocol/mod.ts";
-import type { Append, AuthorHead, RecordStore } from "../store/mod.ts";
-import type { Entry } from "../protocol/mod.ts";
+import {
+  type Append,
+  type AuthorHead,
+  KEYS,
+  type RecordStore,
+} from "../store/mod.ts";
+import type { Entry, PostContent } from "../protocol/mod.ts";
 import { CheckPool } from "./check_pool.ts";
 
 /** Where records come from. */
@@ -295,9 +300,20 @@ export class Ingest {
     // Entries a retract named before they arrived: read for the whole batch
     // at once, then kept current as retracts are appended.
     const inBatch = new Set(items);
-    const retracted = await this.#store.retractedAmong(
-      items.flatMap((item) => item instanceof ProtocolError ? [] : [item.id]),
-    );
+    const [retracted, parents] = await Promise.all([
+      this.#store.retractedAmong(
+        items.flatMap((item) => item instanceof ProtocolError ? [] : [item.id]),
+      ),
+      // Authors of the posts replied to, to notify: one read per ten replies.
+      this.#authorsOf(
+        items.flatMap((item) => {
+          const parent = item instanceof ProtocolError
+            ? undefined
+            : parentOf(item);
+          return parent ? [parent] : [];
+        }),
+      ),
+    ]);
 
     const fill = async (record: DecodedRecord) => {
       if (pendingIds.has(record.id)) return;
@@ -312,6 +328,7 @@ export class Ingest {
         retractTarget: retract,
         retractedBefore: false,
         fill: true,
+        notify: await this.#replyNotify(record, pendingIds, parents),
       };
       pending.push(append);
       pendingIds.set(record.id, append);
@@ -376,6 +393,7 @@ export class Ingest {
             ? undefined
             : (await this.#store.retractedAmong([id])).get(id))) ===
           entry.author,
+        notify: await this.#replyNotify(record, pendingIds, parents),
       };
       if (entry.type === "retract" && record.content) {
         retracted.set(
@@ -525,6 +543,14 @@ export class Ingest {
       );
     }
     const { entry, content, id, receivedAt } = found;
+    if (entry.type === "post") {
+      // The reply's notification goes with it: the parent's author again
+      // (as written in this batch, or looked up as it was then).
+      const notify = inBatch
+        ? inBatch.notify
+        : await this.#replyNotify(found, pendingIds, new Map());
+      return { entry, content, id, receivedAt, notify };
+    }
     if (entry.type !== "profile") return { entry, content, id, receivedAt };
     // Dropping a profile drops it as the author's current one only if no
     // later profile replaced it (in this batch or already stored).
@@ -536,6 +562,46 @@ export class Ingest {
       (inBatch !== undefined ||
         await this.#store.currentProfileId(entry.author) === id);
     return { entry, content, id, receivedAt, currentProfile };
+  }
+
+  /**
+   * The author of the post `record` replies to, to notify, unless it is the
+   * replier: from an append earlier in this batch, from `parents` (read for
+   * the batch), or read now (records released from the out-of-order queue).
+   */
+  async #replyNotify(
+    record: Pick<DecodedRecord, "entry" | "content">,
+    pendingIds: Map<string, Append>,
+    parents: Map<string, string | null>,
+  ): Promise<string[] | undefined> {
+    const parent = parentOf(record);
+    if (!parent) return undefined;
+    let author = pendingIds.get(parent)?.record.entry.author ??
+      parents.get(parent);
+    if (author === undefined) {
+      author = (await this.#authorsOf([parent])).get(parent);
+    }
+    return author && author !== record.entry.author ? [author] : undefined;
+  }
+
+  /** The author of each stored entry of `ids` (null when not stored), ten per read, concurrently. */
+  async #authorsOf(ids: string[]): Promise<Map<string, string | null>> {
+    const unique = [...new Set(ids)];
+    const groups: string[][] = [];
+    for (let i = 0; i < unique.length; i += 10) {
+      groups.push(unique.slice(i, i + 10));
+    }
+    const results = await Promise.all(
+      groups.map((group) =>
+        this.#store.kv.getMany<{ author: string }[]>(group.map(KEYS.entry))
+      ),
+    );
+    return new Map(
+      results.flat().map((item) => [
+        item.key[1] as string,
+        item.value?.author ?? null,
+      ]),
+    );
   }
 
   #hold(
@@ -587,6 +653,14 @@ export class Ingest {
     this.#heldBytes -= held.record.line.length;
     return held;
   }
+}
+
+/** The id of the post `record` replies to, if it is a reply with content. */
+function parentOf(
+  record: Pick<DecodedRecord, "entry" | "content">,
+): string | undefined {
+  if (record.entry.type !== "post" || !record.content) return undefined;
+  return (record.content as PostContent).parent;
 }
 
 function reject(

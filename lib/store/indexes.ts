@@ -8,12 +8,21 @@
 import type { Content, Entry, PostContent } from "../protocol/mod.ts";
 import { KEYS } from "./schema.ts";
 
+const NOBODY: ReadonlySet<string> = new Set();
+
 /** A KV write (`value` set) or delete (`value` undefined). */
 export type Mutation = { key: Deno.KvKey; value?: unknown };
 
 /**
  * Index keys of one entry. Index values are `[author, seq]`, where the
  * entry's log slot is.
+ *
+ * Notifications go to every author a post mentions, the target author of
+ * a reaction or repost and the target of a follow, never to the entry's
+ * own author. A reply names its parent by id only, so the ingest pipeline
+ * looks up the parent's author and passes it as `replyTo` (the same value
+ * again when the reply is retracted, so the same keys are deleted); an
+ * author both replied to and mentioned gets one notification, the reply.
  *
  * @example
  * ```ts
@@ -25,6 +34,7 @@ export function indexesOf(
   content: Content,
   id: string,
   receivedAt: number,
+  replyTo: readonly string[] = [],
 ): Mutation[] {
   // Authors claim their own ts; ordering by the earlier of claim and receipt
   // stops a future-dated entry from pinning itself to the top of timelines.
@@ -45,25 +55,54 @@ export function indexesOf(
       for (const mentioned of post.mentions ?? []) {
         list.push({ key: KEYS.mention(mentioned, time, id), value: at });
       }
+      const replied = replyTo.length === 0
+        ? NOBODY
+        : new Set(replyTo.filter((key) => key !== author));
+      for (const parentAuthor of replied) {
+        list.push({
+          key: KEYS.notification(parentAuthor, time, id),
+          value: [...at, "reply"],
+        });
+      }
+      for (const mentioned of post.mentions ?? []) {
+        if (mentioned === author || replied.has(mentioned)) continue;
+        list.push({ key: KEYS.notification(mentioned, time, id), value: at });
+      }
       break;
     }
     case "repost": {
-      const target = (content as { target: string }).target;
+      const { target, targetAuthor } = content as {
+        target: string;
+        targetAuthor: string;
+      };
       list.push({ key: KEYS.timeline(time, id), value: at }, {
         key: KEYS.repost(target, id),
         value: at,
       });
+      if (targetAuthor !== author) {
+        list.push({
+          key: KEYS.notification(targetAuthor, time, id),
+          value: at,
+        });
+      }
       break;
     }
     case "react": {
-      const { target, reaction } = content as {
+      const { target, targetAuthor, reaction } = content as {
         target: string;
+        targetAuthor: string;
         reaction: string;
       };
       list.push({
         key: KEYS.reaction(target, id),
         value: { author, reaction },
       });
+      if (targetAuthor !== author) {
+        list.push({
+          key: KEYS.notification(targetAuthor, time, id),
+          value: at,
+        });
+      }
       break;
     }
     case "follow": {
@@ -72,6 +111,9 @@ export function indexesOf(
         key: KEYS.followers(target, author),
         value: entry.seq,
       });
+      if (target !== author) {
+        list.push({ key: KEYS.notification(target, time, id), value: at });
+      }
       break;
     }
     case "unfollow": {

@@ -56,6 +56,8 @@ export interface Append {
     receivedAt: number;
     /** For a profile: whether it is the author's current one (then it is dropped too). */
     currentProfile?: boolean;
+    /** For a reply: the parent's author, as `notify` of its append (its notification is dropped too). */
+    notify?: string[];
   };
   /** Whether an earlier retract by the same author names this entry: store no content. */
   retractedBefore: boolean;
@@ -64,6 +66,11 @@ export interface Append {
    * it: rewrite the slot and write its indexes; location and head stay.
    */
   fill?: boolean;
+  /**
+   * For a reply: the author of the parent post, looked up by the ingest
+   * pipeline (an entry names its parent by id only), to notify.
+   */
+  notify?: string[];
 }
 
 /** What `["retracted", id]` holds: the retract entry and its author. */
@@ -358,7 +365,7 @@ function mutationsOf(append: Append): Mutation[] {
     });
   }
   if (kept === null) return list;
-  list.push(...indexesOf(entry, kept, id, receivedAt));
+  list.push(...indexesOf(entry, kept, id, receivedAt, append.notify));
   const target = (kept as { target?: string }).target;
   if (entry.type === "retract" && target) {
     // The marker names its author: only that author's entry is affected
@@ -368,20 +375,24 @@ function mutationsOf(append: Append): Mutation[] {
       value: { id, author: entry.author } satisfies RetractMarker,
     });
     if (retractTarget) {
-      // Rewrite the target's slot without content, and drop what it indexed;
-      // a retracted follow stays a follow until an unfollow says otherwise.
+      // Rewrite the target's slot without content, and drop what it indexed
+      // (its notifications too); a retracted follow stays a follow until an
+      // unfollow says otherwise, but no longer notifies.
       const {
         entry: old,
         content: oldContent,
         receivedAt: oldReceived,
         currentProfile,
+        notify,
       } = retractTarget;
       list.push({
         key: KEYS.log(old.author, old.seq),
         value: encoder.encode(encodeRecord(old, null)),
       });
       if (oldContent) {
-        for (const item of indexesOf(old, oldContent, target, oldReceived)) {
+        for (
+          const item of indexesOf(old, oldContent, target, oldReceived, notify)
+        ) {
           const kind = item.key[0];
           if (kind === "follows" || kind === "followers") continue;
           if (kind === "profile" && !currentProfile) continue;

@@ -38,6 +38,23 @@ export const KEYS = {
   profile: (author: string) => ["profile", author],
   reaction: (target: string, id: string) => ["reaction", target, id],
   repost: (target: string, id: string) => ["repost", target, id],
+  /**
+   * An author's notifications by time: `[author, seq]` of the entry that
+   * notifies them (a mention, reaction, repost or follow by someone else),
+   * `[author, seq, "reply"]` for a reply to one of their posts. `time` is
+   * the notifying entry's index time, min(ts, receipt).
+   */
+  notification: (
+    author: string,
+    time: number,
+    id: string,
+  ) => ["notify", author, time, id],
+  notificationPrefix: (author: string) => ["notify", author],
+  /**
+   * author -> time of the newest notification they have seen (a display
+   * marker, set without authentication: notifications are public data).
+   */
+  notificationsRead: (author: string) => ["notify-read", author],
   /** Retracted entry id -> id of the retract entry (also before the target arrives). */
   retracted: (id: string) => ["retracted", id],
   /** author -> proof id -> ForkProof. */
