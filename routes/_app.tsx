@@ -24,7 +24,14 @@ export default function App(
             <a href="/local">Local</a>
             <a href="/federated">Federated</a>
             <a href="/search">Search</a>
-            <a href="/notifications">Notifications</a>
+            <a href="/notifications">
+              Notifications
+              {state.unread && (
+                <span class="badge" aria-label={`${state.unread} unread`}>
+                  {state.unread}
+                </span>
+              )}
+            </a>
             <a href="/peers">Peers</a>
             <a href="/identity">You</a>
           </nav>

@@ -131,3 +131,23 @@ Deno.test("timelines, hashtags, threads and author pages render, escape and pagi
     await instance.close();
   }
 });
+
+Deno.test("the header shows the reader's unread notification count", async () => {
+  const instance = await startTestInstance();
+  try {
+    const { url } = instance;
+    const ada = testAuthor();
+    const bob = testAuthor();
+    await post(url, [ada.next("post", { text: "hi" }).line]);
+    await post(url, [
+      bob.next("post", { text: "hello @ada", mentions: [ada.key] }).line,
+    ]);
+    const asAda = { headers: { Cookie: `kith_author=${ada.key}` } };
+    const html = await (await fetch(`${url}/local`, asAda)).text();
+    assert.match(html, /<span class="badge" aria-label="1 unread">1<\/span>/);
+    const anonymous = await (await fetch(`${url}/local`)).text();
+    assert.ok(!anonymous.includes('class="badge"'));
+  } finally {
+    await instance.close();
+  }
+});

@@ -43,6 +43,10 @@ export interface InstanceInfo {
 /** Per-request state of Kith's routes. */
 export interface AppState {
   instance: InstanceInfo;
+  /** The reader's author key from their cookie (pages only). */
+  viewer?: string | null;
+  /** Unread notifications as the badge shows them ("", "3", "99+"). */
+  unread?: string;
 }
 
 /** A started instance. */
