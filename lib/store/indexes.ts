@@ -11,7 +11,12 @@ import { KEYS } from "./schema.ts";
 const NOBODY: ReadonlySet<string> = new Set();
 
 /** A KV write (`value` set) or delete (`value` undefined). */
-export type Mutation = { key: Deno.KvKey; value?: unknown };
+export type Mutation = {
+  key: Deno.KvKey;
+  value?: unknown;
+  /** Adds to a KV counter (Deno.KvU64, modulo 2^64) instead of setting. */
+  sum?: bigint;
+};
 
 /**
  * Index keys of one entry. Index values are `[author, seq]`, where the
@@ -78,7 +83,7 @@ export function indexesOf(
       list.push({ key: KEYS.timeline(time, id), value: at }, {
         key: KEYS.repost(target, id),
         value: at,
-      });
+      }, { key: KEYS.count(target, "repost"), sum: 1n });
       if (targetAuthor !== author) {
         list.push({
           key: KEYS.notification(targetAuthor, time, id),
@@ -97,6 +102,15 @@ export function indexesOf(
         key: KEYS.reaction(target, id),
         value: { author, reaction },
       });
+      // Counters let a timeline show counts with one read per post.
+      if (reaction === "like") {
+        list.push({ key: KEYS.count(target, "like"), sum: 1n });
+      } else {
+        list.push(
+          { key: KEYS.count(target, "reactions"), sum: 1n },
+          { key: KEYS.count(target, `emoji:${reaction}`), sum: 1n },
+        );
+      }
       if (targetAuthor !== author) {
         list.push({
           key: KEYS.notification(targetAuthor, time, id),

@@ -307,7 +307,9 @@ export class RecordStore {
           });
         }
         for (const item of list) {
-          if (item.value === undefined) atomic.delete(item.key);
+          if (item.sum !== undefined) {
+            atomic.sum(item.key, BigInt.asUintN(64, item.sum));
+          } else if (item.value === undefined) atomic.delete(item.key);
           else atomic.set(item.key, item.value);
         }
         mutations += list.length + extra;
@@ -396,7 +398,12 @@ function mutationsOf(append: Append): Mutation[] {
           const kind = item.key[0];
           if (kind === "follows" || kind === "followers") continue;
           if (kind === "profile" && !currentProfile) continue;
-          list.push({ key: item.key, value: undefined });
+          // A counter goes down by what the entry added; keys are deleted.
+          list.push(
+            item.sum !== undefined
+              ? { key: item.key, sum: -item.sum }
+              : { key: item.key, value: undefined },
+          );
         }
       }
     }

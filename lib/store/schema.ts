@@ -37,6 +37,11 @@ export const KEYS = {
   /** Latest profile of an author. */
   profile: (author: string) => ["profile", author],
   reaction: (target: string, id: string) => ["reaction", target, id],
+  /**
+   * Counters (Deno.KvU64) of what readers did with an entry: `like`,
+   * `repost`, `reactions` (all emoji) and `emoji:<emoji>`.
+   */
+  count: (target: string, kind: string) => ["count", target, kind],
   repost: (target: string, id: string) => ["repost", target, id],
   /**
    * An author's notifications by time: `[author, seq]` of the entry that
