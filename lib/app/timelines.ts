@@ -10,7 +10,6 @@ import { authorPage, indexPage, type Page } from "../store/mod.ts";
 import { HttpError } from "../web/mod.ts";
 import { cursorOf, nextHref, paged } from "./paging.ts";
 import { type EntriesView, type ShownEntry, viewOf } from "./view.ts";
-import { followsOf } from "./viewer.ts";
 
 /** Entries per page. */
 export const PAGE_SIZE = 20;
@@ -79,18 +78,16 @@ export async function homeTimeline(
   url: URL,
   viewer: string,
 ): Promise<TimelineView & { following: number }> {
-  const follows = await followsOf(instance.kv, viewer);
-  const following = follows.size;
-  follows.add(viewer);
+  const follows = await instance.follows.of(viewer);
   const cursor = cursorOf(url);
   const page = await paged(() =>
     indexPage(instance.kv, ["timeline"], {
       limit: HOME_PAGE_SIZE,
       cursor,
-      authorFilter: (author) => follows.has(author),
+      authorFilter: (author) => author === viewer || follows.has(author),
     })
   );
-  return { ...await render(instance, url, page), following };
+  return { ...await render(instance, url, page), following: follows.size };
 }
 
 /**

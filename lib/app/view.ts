@@ -6,7 +6,7 @@
  */
 import { handleOf } from "../identity/mod.ts";
 import type { Content, Entry, PostContent } from "../protocol/mod.ts";
-import { KEYS } from "../store/mod.ts";
+import { KEYS, STATS } from "../store/mod.ts";
 import { type Profile, profilesOf } from "./profiles.ts";
 
 /** An entry as pages show it. */
@@ -58,53 +58,45 @@ export async function viewOf(
       }
     }
   }
-  const profiles = await profilesOf(kv, authors);
+  const [profiles, stats] = await Promise.all([
+    profilesOf(kv, authors),
+    statsOf(
+      kv,
+      items.filter((item) => item.entry.type === "post" && item.content)
+        .map((item) => item.id),
+    ),
+  ]);
   const handles = new Map<string, string>();
   for (const author of authors) {
     handles.set(handleOf(author, profiles.get(author)).slice(1), author);
   }
-  const stats = await statsOf(
-    kv,
-    items.filter((item) => item.entry.type === "post" && item.content)
-      .map((item) => item.id),
-  );
   return { items, profiles, handles, stats, now };
 }
 
 /**
  * Likes, reposts and emoji reactions of each of `ids`, from the counters
- * ingest keeps: three keys per post read ten at a time, and the emoji
+ * ingest keeps: one packed key per post, read ten at a time, and the emoji
  * counters only of posts that have any.
  */
 export async function statsOf(
   kv: Deno.Kv,
   ids: string[],
 ): Promise<Map<string, EntryStats>> {
-  const keys = ids.flatMap((id) => [
-    KEYS.count(id, "like"),
-    KEYS.count(id, "repost"),
-    KEYS.count(id, "reactions"),
-  ]);
-  const groups: Deno.KvKey[][] = [];
-  for (let i = 0; i < keys.length; i += 10) groups.push(keys.slice(i, i + 10));
-  const values = (await Promise.all(
-    groups.map((group) => kv.getMany<Deno.KvU64[]>(group)),
-  )).flat().map((item) => Number(item.value?.value ?? 0n));
+  const groups: string[][] = [];
+  for (let i = 0; i < ids.length; i += 10) groups.push(ids.slice(i, i + 10));
+  const packed = (await Promise.all(
+    groups.map((group) => kv.getMany<Deno.KvU64[]>(group.map(KEYS.stats))),
+  )).flat().map((item) => STATS.unpack(item.value?.value ?? 0n));
   const stats = new Map<string, EntryStats>();
   await Promise.all(ids.map(async (id, i) => {
-    const [likes, reposts, reacted] = values.slice(i * 3, i * 3 + 3);
+    const { likes, reposts, reactions: reacted } = packed[i];
     const reactions: Record<string, number> = {};
     if (reacted > 0) {
       for await (
-        const { key, value } of kv.list<Deno.KvU64>({
-          prefix: ["count", id],
-        })
+        const { key, value } of kv.list<Deno.KvU64>({ prefix: ["emoji", id] })
       ) {
-        const kind = key[2] as string;
         const count = Number(value.value);
-        if (kind.startsWith("emoji:") && count > 0) {
-          reactions[kind.slice(6)] = count;
-        }
+        if (count > 0) reactions[key[2] as string] = count;
       }
     }
     stats.set(id, { likes, reposts, reactions });

@@ -23,6 +23,8 @@ const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
  * ```
  */
 export function fingerprint(author: string): string {
+  const known = remembered.get(author);
+  if (known) return known;
   const key = decodeBase64Url(author);
   if (!key || key.length !== 32) {
     throw new TypeError(
@@ -38,8 +40,15 @@ export function fingerprint(author: string): string {
   for (let i = 7; i >= 0; i--) {
     out += ALPHABET[Number((bits >> BigInt(i * 5)) & 31n)];
   }
-  return `${out.slice(0, 4)}-${out.slice(4)}`;
+  const print = `${out.slice(0, 4)}-${out.slice(4)}`;
+  // Pages show the same few authors over and over; a hash each is waste.
+  if (remembered.size >= REMEMBERED) remembered.clear();
+  remembered.set(author, print);
+  return print;
 }
+
+const REMEMBERED = 10_000;
+const remembered = new Map<string, string>();
 
 /**
  * The handle shown for an author: `@name` from their profile when it has

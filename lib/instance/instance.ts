@@ -13,6 +13,7 @@ import { Ingest } from "../ingest/mod.ts";
 import { RecordStore } from "../store/mod.ts";
 import { Replicator } from "../replication/mod.ts";
 import { LiveHub } from "../app/live.ts";
+import { FollowCache } from "../app/follow_cache.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The Kith version, from deno.json. */
@@ -38,6 +39,8 @@ export interface InstanceInfo {
   replication: Replicator;
   /** Open live-update streams. */
   live: LiveHub;
+  /** Whom recent readers follow, for home timelines. */
+  follows: FollowCache;
 }
 
 /** Per-request state of Kith's routes. */
@@ -96,6 +99,7 @@ export async function startInstance(
       workers: Math.max(1, navigator.hardwareConcurrency - 1),
       onCommit: (records) => {
         replication.onCommit(records);
+        follows.onCommit(records);
         live.publish(records);
       },
     });
@@ -107,6 +111,7 @@ export async function startInstance(
       ledgers: config.ledgers,
     });
     const live = new LiveHub((author) => replication.isLocal(author));
+    const follows = new FollowCache(kv);
     const info: InstanceInfo = {
       name: config.name,
       origin: config.origin ?? "",
@@ -119,6 +124,7 @@ export async function startInstance(
       ingest,
       replication,
       live,
+      follows,
     };
     const app = await createWebApp<AppState>({
       root: PROJECT_ROOT,

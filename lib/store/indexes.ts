@@ -19,6 +19,21 @@ export type Mutation = {
 };
 
 /**
+ * What one like, repost or emoji reaction adds to an entry's packed stats
+ * counter: three 21-bit fields, so each counts up to 2,097,151.
+ */
+export const STATS = {
+  like: 1n,
+  repost: 1n << 21n,
+  reaction: 1n << 42n,
+  /** Reads the three fields of a packed counter. */
+  unpack(value: bigint): { likes: number; reposts: number; reactions: number } {
+    const field = (shift: bigint) => Number((value >> shift) & 0x1fffffn);
+    return { likes: field(0n), reposts: field(21n), reactions: field(42n) };
+  },
+} as const;
+
+/**
  * Index keys of one entry. Index values are `[author, seq]`, where the
  * entry's log slot is.
  *
@@ -83,7 +98,7 @@ export function indexesOf(
       list.push({ key: KEYS.timeline(time, id), value: at }, {
         key: KEYS.repost(target, id),
         value: at,
-      }, { key: KEYS.count(target, "repost"), sum: 1n });
+      }, { key: KEYS.stats(target), sum: STATS.repost });
       if (targetAuthor !== author) {
         list.push({
           key: KEYS.notification(targetAuthor, time, id),
@@ -104,11 +119,11 @@ export function indexesOf(
       });
       // Counters let a timeline show counts with one read per post.
       if (reaction === "like") {
-        list.push({ key: KEYS.count(target, "like"), sum: 1n });
+        list.push({ key: KEYS.stats(target), sum: STATS.like });
       } else {
         list.push(
-          { key: KEYS.count(target, "reactions"), sum: 1n },
-          { key: KEYS.count(target, `emoji:${reaction}`), sum: 1n },
+          { key: KEYS.stats(target), sum: STATS.reaction },
+          { key: KEYS.emojiCount(target, reaction), sum: 1n },
         );
       }
       if (targetAuthor !== author) {

@@ -38,10 +38,13 @@ export const KEYS = {
   profile: (author: string) => ["profile", author],
   reaction: (target: string, id: string) => ["reaction", target, id],
   /**
-   * Counters (Deno.KvU64) of what readers did with an entry: `like`,
-   * `repost`, `reactions` (all emoji) and `emoji:<emoji>`.
+   * One counter (Deno.KvU64) per entry packing what readers did with it:
+   * likes in bits 0-20, reposts in 21-41, emoji reactions in 42-62 (see
+   * STATS in lib/store/indexes.ts).
    */
-  count: (target: string, kind: string) => ["count", target, kind],
+  stats: (target: string) => ["stats", target],
+  /** Counter (Deno.KvU64) of one emoji reaction to an entry. */
+  emojiCount: (target: string, emoji: string) => ["emoji", target, emoji],
   repost: (target: string, id: string) => ["repost", target, id],
   /**
    * An author's notifications by time: `[author, seq]` of the entry that

@@ -1,7 +1,7 @@
 import { streamSSE } from "hono/streaming";
 import type { LiveEvent, LiveFilter } from "../../lib/app/live.ts";
 import { parseTag } from "../../lib/app/timelines.ts";
-import { followsOf, viewerOf } from "../../lib/app/viewer.ts";
+import { viewerOf } from "../../lib/app/viewer.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
 import { HttpError, type RouteContext } from "../../lib/web/mod.ts";
 
@@ -78,7 +78,7 @@ async function filterOf(ctx: RouteContext<AppState>): Promise<LiveFilter> {
           reason: "no_viewer",
         });
       }
-      const authors = await followsOf(ctx.state.instance.kv, viewer);
+      const authors = new Set(await ctx.state.instance.follows.of(viewer));
       authors.add(viewer);
       return { kind, authors };
     }
