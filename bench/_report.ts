@@ -15,6 +15,10 @@ export async function writeSection(name: string, body: string): Promise<void> {
   const updated = doc.slice(0, from + start.length) + "\n" + body.trim() +
     "\n" + doc.slice(to);
   await Deno.writeTextFile(DOC, updated);
+  // Figures make long lines; keep the file as `deno fmt --check` wants it.
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", DOC.pathname],
+  }).output();
 }
 
 /** The date, cores and Deno version of this run. */

@@ -9,6 +9,7 @@ import { buildApp } from "../lib/web/mod.ts";
 import { measureIngest, measurePosts } from "./records.ts";
 import { measureVerify } from "./verify_log.ts";
 import { benchReplication } from "./replication_report.ts";
+import { benchSocial } from "./social_report.ts";
 import { kb, list, machine, ok, writeSection } from "./_report.ts";
 import { measureColdStart, measureIslandJs, measureOverhead } from "./web.ts";
 
@@ -207,6 +208,7 @@ const benches: Record<string, () => Promise<void>> = {
   web: benchWeb,
   records: benchRecords,
   replication: benchReplication,
+  social: benchSocial,
 };
 const chosen = Deno.args.length > 0 ? Deno.args : Object.keys(benches);
 for (const name of chosen) {

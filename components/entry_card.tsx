@@ -1,6 +1,7 @@
 import type { Profile } from "../lib/app/profiles.ts";
 import type { EntryStats } from "../lib/app/view.ts";
 import { EntryActions } from "../islands/entry_actions.tsx";
+import { FollowButton } from "../islands/follow_button.tsx";
 import { fingerprint, handleOf } from "../lib/identity/mod.ts";
 import type { Content, Entry, PostContent } from "../lib/protocol/mod.ts";
 import { Avatar } from "./avatar.tsx";
@@ -21,6 +22,8 @@ export interface EntryCardProps {
   focused?: boolean;
   /** Likes, reposts and reactions; with them, the card offers actions. */
   stats?: EntryStats;
+  /** Offer to follow the author (a signed-in reader who does not yet). */
+  offerFollow?: boolean;
 }
 
 /** One entry of a log or timeline, server-rendered. */
@@ -43,6 +46,9 @@ export function EntryCard(props: EntryCardProps) {
             {handleOf(entry.author, profile)} · {fingerprint(entry.author)}
           </span>
         </a>
+        {props.offerFollow && (
+          <FollowButton target={entry.author} following={false} compact />
+        )}
         <a href={`/posts/${id}`} class="muted entry-time">
           <TimeAgo time={entry.ts} now={now} />
         </a>

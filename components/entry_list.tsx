@@ -28,6 +28,9 @@ export function EntryList(
             handles={view.handles}
             stats={view.stats.get(item.id)}
             now={view.now}
+            offerFollow={view.reader !== undefined &&
+              item.entry.author !== view.reader.author &&
+              !view.reader.follows.has(item.entry.author)}
             focused={item.id === props.focused}
           />
         ))}

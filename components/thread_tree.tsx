@@ -17,6 +17,9 @@ export function ThreadTree(
             handles={view.handles}
             stats={view.stats.get(node.item.id)}
             now={view.now}
+            offerFollow={view.reader !== undefined &&
+              node.item.entry.author !== view.reader.author &&
+              !view.reader.follows.has(node.item.entry.author)}
             focused={node.item.id === props.focused}
           />
           {node.replies.length > 0 && (

@@ -2,7 +2,7 @@ import { useComputed, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { loadIdentity, type StoredIdentity } from "../lib/browser/key_store.ts";
 import { publishEntry } from "../lib/browser/publish.ts";
-import { tagsOf } from "../lib/app/rich_text.ts";
+import { tagsOf, tokenize } from "../lib/app/rich_text.ts";
 
 /** Characters a post may hold (LIMITS.textChars). */
 const MAX_CHARS = 5_000;
@@ -46,6 +46,8 @@ export function ComposeBox(
       const tags = tagsOf(text.value);
       if (tags.length) content.tags = tags;
       if (withCw.value && cw.value.trim()) content.cw = cw.value.trim();
+      const mentions = await mentionsIn(text.value, identity.value.author);
+      if (mentions.length) content.mentions = mentions;
       if (props.root && props.parent) {
         content.root = props.root;
         content.parent = props.parent;
@@ -118,4 +120,25 @@ export function ComposeBox(
       </button>
     </form>
   );
+}
+
+/** Keys of the authors `@mentioned` in `text` that this instance knows. */
+async function mentionsIn(text: string, self: string): Promise<string[]> {
+  const handles = [
+    ...new Set(
+      tokenize(text).flatMap((token) =>
+        token.kind === "mention" ? [token.handle] : []
+      ),
+    ),
+  ].slice(0, 50);
+  if (handles.length === 0) return [];
+  const response = await fetch(
+    `/api/handles?h=${encodeURIComponent(handles.join(","))}`,
+  );
+  if (!response.ok) return [];
+  const found = await response.json() as Record<string, string | null>;
+  const keys = Object.values(found).filter((key): key is string =>
+    typeof key === "string" && key !== self
+  );
+  return [...new Set(keys)];
 }

@@ -4,7 +4,9 @@ import { loadIdentity, type StoredIdentity } from "../lib/browser/key_store.ts";
 import { publishEntry } from "../lib/browser/publish.ts";
 
 /** Follows or unfollows `target`, signed in this browser. */
-export function FollowButton(props: { target: string; following: boolean }) {
+export function FollowButton(
+  props: { target: string; following: boolean; compact?: boolean },
+) {
   const identity = useSignal<StoredIdentity | null | undefined>(undefined);
   const following = useSignal(props.following);
   const busy = useSignal(false);
@@ -17,7 +19,9 @@ export function FollowButton(props: { target: string; following: boolean }) {
   }, []);
 
   if (identity.value === null) {
-    return <a href="/identity" class="button">Create an identity to follow</a>;
+    return props.compact
+      ? null
+      : <a href="/identity" class="button">Create an identity to follow</a>;
   }
   if (identity.value?.author === props.target) return null;
   const toggle = async () => {
@@ -40,7 +44,9 @@ export function FollowButton(props: { target: string; following: boolean }) {
     <span class="follow">
       <button
         type="button"
-        class={following.value ? "button secondary" : "button"}
+        class={`${following.value ? "button secondary" : "button"}${
+          props.compact ? " small" : ""
+        }`}
         aria-pressed={following.value}
         onClick={toggle}
         disabled={busy.value || identity.value === undefined}

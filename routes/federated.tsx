@@ -1,3 +1,4 @@
+import { withReader } from "../lib/app/viewer.ts";
 import { LiveBanner } from "../islands/live_banner.tsx";
 import { EntryList } from "../components/entry_list.tsx";
 import { publicTimeline, type TimelineView } from "../lib/app/timelines.ts";
@@ -6,7 +7,9 @@ import { Head, type PageProps, type RouteContext } from "../lib/web/mod.ts";
 
 export const handler = {
   async GET(ctx: RouteContext<AppState>) {
-    return ctx.render(await publicTimeline(ctx.state.instance, ctx.url));
+    const data = await publicTimeline(ctx.state.instance, ctx.url);
+    await withReader(ctx.state.instance, data.view, ctx.state.viewer);
+    return ctx.render(data);
   },
 };
 

@@ -1,3 +1,4 @@
+import { LiveBanner } from "../islands/live_banner.tsx";
 import { Avatar } from "../components/avatar.tsx";
 import { EmptyState } from "../components/empty_state.tsx";
 import { EntryCard } from "../components/entry_card.tsx";
@@ -67,6 +68,7 @@ export default function NotificationsPage(
             </span>
           )}
         </h1>
+        <LiveBanner stream="notifications" immediate noun="notification" />
         {data.unread > 0 && data.newest !== null && (
           <form method="post" action="/notifications/read">
             <input type="hidden" name="upTo" value={String(data.newest)} />

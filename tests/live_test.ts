@@ -65,7 +65,41 @@ Deno.test("live streams deliver only the entries their filter matches, and end w
       type: "post",
     });
     assert.equal((await thread.next("entry")).id, reply.id);
-    for (const bad of ["nope", "tag:no spaces", "thread:short", "home"]) {
+    // Notifications of alice: a mention, a reaction and a reply by bob.
+    const bob = testAuthor();
+    const mine = await fetch(`${url}/api/live?stream=notifications`, {
+      headers: { Cookie: `kith_author=${alice.key}` },
+    });
+    const reader = mine.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    const mention = bob.next("post", {
+      text: "hi @alice",
+      mentions: [alice.key],
+    });
+    const nothing = bob.next("post", { text: "not for alice" });
+    const answer = bob.next("post", {
+      text: "re",
+      root: root.id,
+      parent: root.id,
+    });
+    for (const line of [nothing.line, mention.line, answer.line]) {
+      await post(line);
+    }
+    while (!seen.includes(answer.id)) {
+      const { value } = await reader.read();
+      seen += value;
+    }
+    assert.ok(seen.includes(mention.id) && !seen.includes(nothing.id));
+    await reader.cancel();
+    for (
+      const bad of [
+        "nope",
+        "tag:no spaces",
+        "thread:short",
+        "home",
+        "notifications",
+      ]
+    ) {
       const response = await fetch(
         `${url}/api/live?stream=${encodeURIComponent(bad)}`,
       );

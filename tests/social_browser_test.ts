@@ -58,6 +58,18 @@ browserTest(
         await (await fetch(`${url}/authors/${ada.key}/followers`)).text();
       assert.match(followers, /<h1 id="follow-list-title">Following Ada<\/h1>/);
 
+      // A mention typed as @handle is attached as the author's key.
+      await page.getByLabel("What's happening?").fill("hello @ada");
+      await page.getByRole("button", { name: "Post", exact: true }).click();
+      await page.getByText("Posted.").waitFor();
+      const mentionHref = await page.getByRole("link", { name: "See it" })
+        .getAttribute("href");
+      const record = await (await fetch(
+        `${url}/api/records/${mentionHref!.split("/").pop()}`,
+      )).json();
+      assert.deepEqual(record.content.mentions, [ada.key]);
+      await page.reload();
+
       // Own post: delete it.
       await page.getByLabel("What's happening?").fill("to be deleted");
       await page.getByRole("button", { name: "Post", exact: true }).click();

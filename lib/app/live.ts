@@ -14,7 +14,9 @@ export type LiveFilter =
   | { kind: "home"; authors: ReadonlySet<string> }
   | { kind: "author"; author: string }
   | { kind: "tag"; tag: string }
-  | { kind: "thread"; root: string };
+  | { kind: "thread"; root: string }
+  /** Entries that notify `author`: mentions, replies, reactions, reposts, follows. */
+  | { kind: "notifications"; author: string };
 
 /** What a stream is told about one new entry. */
 export interface LiveEvent {
@@ -73,7 +75,7 @@ export class LiveHub {
   /** Offers newly committed records to every matching stream. */
   publish(records: CommittedRecord[]): void {
     if (this.#streams.size === 0) return;
-    for (const { record } of records) {
+    for (const { record, notify } of records) {
       const event: LiveEvent = {
         id: record.id,
         author: record.entry.author,
@@ -81,7 +83,7 @@ export class LiveHub {
         type: record.entry.type,
       };
       for (const { filter, listener } of this.#streams) {
-        if (matches(filter, record, this.#isLocal)) listener(event);
+        if (matches(filter, record, this.#isLocal, notify)) listener(event);
       }
     }
   }
@@ -91,6 +93,7 @@ function matches(
   filter: LiveFilter,
   record: CommittedRecord["record"],
   isLocal: (author: string) => boolean,
+  notify: string[] | undefined,
 ): boolean {
   const { entry, content } = record;
   const shown = entry.type === "post" || entry.type === "repost";
@@ -109,5 +112,29 @@ function matches(
     case "thread":
       return entry.type === "post" &&
         (content as PostContent | null)?.root === filter.root;
+    case "notifications":
+      return entry.author !== filter.author &&
+        notifies(filter.author, entry.type, content, notify);
   }
+}
+
+/** Whether an entry notifies `author`, as the notification index says. */
+function notifies(
+  author: string,
+  type: string,
+  content: unknown,
+  notify: string[] | undefined,
+): boolean {
+  if (notify?.includes(author)) return true;
+  const value = content as Record<string, unknown> | null;
+  switch (type) {
+    case "post":
+      return ((value?.mentions as string[] | undefined) ?? []).includes(author);
+    case "react":
+    case "repost":
+      return value?.targetAuthor === author;
+    case "follow":
+      return value?.target === author;
+  }
+  return false;
 }

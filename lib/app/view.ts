@@ -26,6 +26,8 @@ export interface EntriesView {
   /** Likes, reposts and other reactions of each post shown. */
   stats: Map<string, EntryStats>;
   now: number;
+  /** The signed-in reader and whom they follow, for follow buttons. */
+  reader?: { author: string; follows: ReadonlySet<string> };
 }
 
 /** What readers did with a post. */

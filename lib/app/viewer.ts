@@ -7,6 +7,8 @@
 import { getCookie } from "hono/cookie";
 import type { Context } from "hono";
 import { followList } from "../store/mod.ts";
+import type { InstanceInfo } from "../instance/mod.ts";
+import type { EntriesView } from "./view.ts";
 
 /** Name of the cookie holding the reader's author key. */
 export const AUTHOR_COOKIE = "kith_author";
@@ -42,4 +44,22 @@ export async function followsOf(
 ): Promise<Set<string>> {
   const page = await followList(kv, "follows", viewer, { limit: MAX_FOLLOWS });
   return new Set(page.items);
+}
+
+/**
+ * Adds the reader and their follow set to `view`, so cards can offer to
+ * follow authors the reader does not follow yet.
+ *
+ * @example
+ * ```ts
+ * await withReader(instance, data.view, ctx.state.viewer);
+ * ```
+ */
+export async function withReader(
+  instance: InstanceInfo,
+  view: EntriesView,
+  viewer: string | null | undefined,
+): Promise<void> {
+  if (!viewer) return;
+  view.reader = { author: viewer, follows: await instance.follows.of(viewer) };
 }

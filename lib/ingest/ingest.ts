@@ -64,6 +64,8 @@ export interface IngestOptions {
 export interface CommittedRecord {
   record: DecodedRecord;
   source: IngestSource;
+  /** Authors notified of a reply, beyond what the content names. */
+  notify?: string[];
 }
 
 /** A peer's entry conflicting with a stored one: becomes a fork proof after the commit. */
@@ -452,6 +454,7 @@ export class Ingest {
           [...appended].map(([append, source]) => ({
             record: append.record,
             source,
+            notify: append.notify,
           })),
         );
       } catch {

@@ -71,6 +71,17 @@ async function filterOf(ctx: RouteContext<AppState>): Promise<LiveFilter> {
     case "federated":
     case "local":
       return { kind };
+    case "notifications": {
+      const viewer = viewerOf(ctx.hono);
+      if (!viewer) {
+        throw new HttpError(
+          400,
+          "The notifications stream needs a signed-in browser",
+          { reason: "no_viewer" },
+        );
+      }
+      return { kind, author: viewer };
+    }
     case "home": {
       const viewer = viewerOf(ctx.hono);
       if (!viewer) {
@@ -93,7 +104,7 @@ async function filterOf(ctx: RouteContext<AppState>): Promise<LiveFilter> {
   }
   throw new HttpError(
     400,
-    "stream must be federated, local, home, author:<key>, tag:<tag> or thread:<post id>",
+    "stream must be federated, local, home, notifications, author:<key>, tag:<tag> or thread:<post id>",
     { reason: "bad_stream" },
   );
 }

@@ -1,3 +1,4 @@
+import { withReader } from "../../lib/app/viewer.ts";
 import { LiveBanner } from "../../islands/live_banner.tsx";
 import { ThreadTree } from "../../components/thread_tree.tsx";
 import { ComposeBox } from "../../islands/compose_box.tsx";
@@ -27,7 +28,9 @@ export const handler = {
         reason: "bad_id",
       });
     }
-    return ctx.render(await thread(ctx.state.instance, id) satisfies Data);
+    const data = await thread(ctx.state.instance, id) satisfies Data;
+    await withReader(ctx.state.instance, data.view, ctx.state.viewer);
+    return ctx.render(data);
   },
 };
 

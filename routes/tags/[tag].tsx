@@ -1,3 +1,4 @@
+import { withReader } from "../../lib/app/viewer.ts";
 import { LiveBanner } from "../../islands/live_banner.tsx";
 import { EntryList } from "../../components/entry_list.tsx";
 import { FeedLinks } from "../../components/feed_links.tsx";
@@ -9,13 +10,13 @@ type Data = TimelineView & { tag: string };
 
 export const handler = {
   async GET(ctx: RouteContext<AppState>) {
-    return ctx.render(
-      await tagTimeline(
-        ctx.state.instance,
-        ctx.url,
-        ctx.params.tag,
-      ) satisfies Data,
-    );
+    const data = await tagTimeline(
+      ctx.state.instance,
+      ctx.url,
+      ctx.params.tag,
+    ) satisfies Data;
+    await withReader(ctx.state.instance, data.view, ctx.state.viewer);
+    return ctx.render(data);
   },
 };
 
