@@ -16,6 +16,7 @@ export interface EntryCardProps {
   id: string;
   /** The author's profile, when one is stored. */
   profile?: Profile;
+  /** Author key to handle, for the authors the page shows or mentions. */
   handles?: ReadonlyMap<string, string>;
   now?: number;
   /** The post a thread page is about. */
@@ -66,7 +67,7 @@ function EntryBody(props: EntryCardProps & { content: Content }) {
     const post = content as PostContent;
     const body = (
       <p class="entry-text">
-        <RichText text={post.text} handles={handles} />
+        <RichText text={post.text} handles={mentionedHandles(post, handles)} />
       </p>
     );
     return (
@@ -109,4 +110,20 @@ function EntryBody(props: EntryCardProps & { content: Content }) {
   }
   return <p class="muted">{entry.type}{target ? ` ${shortKey(target)}` : ""}
   </p>;
+}
+
+/**
+ * Handle to key for the authors this post mentions: an `@name` links only
+ * to an author the post itself names, never to another with that handle.
+ */
+function mentionedHandles(
+  post: PostContent,
+  handles: ReadonlyMap<string, string> | undefined,
+): Map<string, string> {
+  const own = new Map<string, string>();
+  for (const key of post.mentions ?? []) {
+    const handle = handles?.get(key);
+    if (handle) own.set(handle, key);
+  }
+  return own;
 }

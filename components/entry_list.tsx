@@ -11,11 +11,31 @@ export function EntryList(
     emptyTitle: string;
     children?: ComponentChildren;
     focused?: string;
+    /** A later page: an empty one means "no older posts", not "none yet". */
+    later?: boolean;
   },
 ) {
   const { view } = props;
   if (view.items.length === 0) {
-    return <EmptyState title={props.emptyTitle}>{props.children}</EmptyState>;
+    return (
+      <>
+        {props.later
+          ? (
+            <EmptyState title="No older posts">
+              <p>
+                <a href="?">Back to the newest</a>
+              </p>
+            </EmptyState>
+          )
+          : <EmptyState title={props.emptyTitle}>{props.children}</EmptyState>}
+        {props.next && (
+          // A bounded scan found nothing here; older posts may still exist.
+          <nav class="pager" aria-label="More">
+            <a href={props.next} rel="next" class="button">Look further back</a>
+          </nav>
+        )}
+      </>
+    );
   }
   return (
     <>

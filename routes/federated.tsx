@@ -27,7 +27,12 @@ export default function FederatedPage(
         from peers.
       </p>
       <LiveBanner stream="federated" />
-      <EntryList view={data.view} next={data.next} emptyTitle="No posts yet">
+      <EntryList
+        later={data.later}
+        view={data.view}
+        next={data.next}
+        emptyTitle="No posts yet"
+      >
         <p>
           Posts appear here as people publish on this instance or on the peers
           it replicates.

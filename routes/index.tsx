@@ -39,6 +39,7 @@ export default function Home({ state, data }: PageProps<Data, AppState>) {
           <h2 id="timeline-heading">Home</h2>
           <LiveBanner stream="home" />
           <EntryList
+            later={data.later}
             view={data.view}
             next={data.next}
             emptyTitle={data.following === 0
@@ -76,7 +77,12 @@ export default function Home({ state, data }: PageProps<Data, AppState>) {
       <section class="timeline" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
         <LiveBanner stream="federated" />
-        <EntryList view={data.view} next={data.next} emptyTitle="No posts yet">
+        <EntryList
+          later={data.later}
+          view={data.view}
+          next={data.next}
+          emptyTitle="No posts yet"
+        >
           <p>
             This instance is new. Posts written here, and posts of the people
             its members follow on other instances, will appear in this timeline.

@@ -29,6 +29,7 @@ export default function LocalPage(
       </p>
       <LiveBanner stream="local" />
       <EntryList
+        later={data.later}
         view={data.view}
         next={data.next}
         emptyTitle="Nobody has posted here yet"

@@ -62,7 +62,8 @@ browserTest(
               !element.getAttribute("aria-label")
             ).map((element) => element.outerHTML.slice(0, 80));
           return {
-            overflow: document.documentElement.scrollWidth - window.innerWidth,
+            overflow: document.documentElement.scrollWidth -
+              globalThis.innerWidth,
             unlabeled,
             nameless,
             h1: document.querySelectorAll("h1").length,

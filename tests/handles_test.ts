@@ -29,6 +29,14 @@ Deno.test("handles resolve to author keys by profile name or fingerprint", async
       [bobHandle]: bob.key,
       nobody: null,
     });
+    // A second "Ada Lovelace": the handle no longer names one author.
+    const eve = testAuthor();
+    await fetch(`${url}/api/records`, {
+      method: "POST",
+      body: eve.next("profile", { name: "Ada Lovelace" }).line,
+    }).then((response) => response.text());
+    const shared = await fetch(`${url}/api/handles?h=ada_lovelace`);
+    assert.deepEqual(await shared.json(), { ada_lovelace: null });
     for (const bad of ["", "a%20b", Array(51).fill("x").join(",")]) {
       const refused = await fetch(`${url}/api/handles?h=${bad}`);
       assert.equal(refused.status, 400, bad);

@@ -151,3 +151,40 @@ Deno.test("the header shows the reader's unread notification count", async () =>
     await instance.close();
   }
 });
+
+Deno.test("@handles link only to the authors a post names, and claimed targets notify nobody", async () => {
+  const instance = await startTestInstance();
+  try {
+    const { url } = instance;
+    const ada = testAuthor();
+    const bob = testAuthor();
+    const eve = testAuthor();
+    const victim = testAuthor();
+    await post(url, [bob.next("profile", { name: "Bob" }).line]);
+    await post(url, [eve.next("profile", { name: "Bob" }).line]);
+    const named = ada.next("post", { text: "hi @bob", mentions: [bob.key] });
+    const plain = ada.next("post", { text: "plain @bob" });
+    await post(url, [named.line, plain.line]);
+    const html = await page(`${url}/federated`);
+    assert.match(
+      html,
+      new RegExp(`href="/authors/${bob.key}" class="mention">@bob</a>`),
+    );
+    assert.ok(!html.includes(`href="/authors/${eve.key}" class="mention"`));
+    assert.match(html, /plain @bob</, "an unnamed mention stays text");
+
+    // Eve claims the victim wrote Ada's post: only Ada is notified.
+    const on = { target: named.id, targetAuthor: victim.key };
+    await post(url, [
+      eve.next("react", { ...on, reaction: "🎉" }).line,
+      eve.next("repost", on).line,
+    ]);
+    const unread = async (who: string) =>
+      (await (await fetch(`${url}/api/notifications/unread?author=${who}`))
+        .json()).unread;
+    assert.equal(await unread(victim.key), 0);
+    assert.equal(await unread(ada.key), 2);
+  } finally {
+    await instance.close();
+  }
+});

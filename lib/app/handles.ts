@@ -1,8 +1,9 @@
 /**
  * Resolving `@handles` to author keys, for mentions written in the compose
  * box. A handle comes from a profile name, or from the fingerprint when
- * there is no name (see lib/identity/handle.ts); two authors may share one,
- * and the first found wins.
+ * there is no name (see lib/identity/handle.ts). Two authors may share a
+ * handle: such a handle resolves to nothing rather than to a guess, so a
+ * mention never lands on an impostor.
  *
  * @module
  */
@@ -16,7 +17,8 @@ export const MAX_HANDLES = 50;
 const FINGERPRINT_HANDLE = /^[0-9a-z]{4}-[0-9a-z]{4}$/;
 
 /**
- * The author key behind each handle (without `@`, any case), or null.
+ * The author key behind each handle (without `@`, any case), or null when
+ * no author, or more than one, has it.
  *
  * @example
  * ```ts
@@ -35,25 +37,25 @@ export async function resolveHandles(
   const found = new Map<string, string | null>(
     [...wanted.values()].map((handle) => [handle, null]),
   );
+  const ambiguous = new Set<string>();
   const settle = (handle: string, author: string) => {
     const original = wanted.get(handle);
-    if (original !== undefined && found.get(original) === null) {
-      found.set(original, author);
+    if (original === undefined || ambiguous.has(original)) return;
+    const known = found.get(original);
+    if (known === null) found.set(original, author);
+    else if (known !== author) {
+      ambiguous.add(original);
+      found.set(original, null);
     }
   };
-  let open = wanted.size;
   for await (
     const { key, value } of kv.list<{ profile: Profile }>({
       prefix: ["profile"],
     }, { limit: SCAN, batchSize: 1_000 })
   ) {
-    if (open === 0) break;
     const author = key[1] as string;
     const handle = handleOf(author, value.profile).slice(1);
-    if (wanted.has(handle)) {
-      settle(handle, author);
-      open--;
-    }
+    if (wanted.has(handle)) settle(handle, author);
   }
   // Authors without a name go by their fingerprint.
   if ([...wanted.keys()].some((handle) => FINGERPRINT_HANDLE.test(handle))) {

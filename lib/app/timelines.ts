@@ -20,6 +20,8 @@ export const HOME_PAGE_SIZE = 50;
 export interface TimelineView {
   view: EntriesView;
   next: string | null;
+  /** Whether this is a later page (the request had a cursor). */
+  later: boolean;
 }
 
 async function render(
@@ -30,6 +32,7 @@ async function render(
   return {
     view: await viewOf(instance.kv, page.items, Date.now()),
     next: nextHref(url, page),
+    later: url.searchParams.has("cursor"),
   };
 }
 

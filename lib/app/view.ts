@@ -21,7 +21,7 @@ export interface EntriesView {
   items: ShownEntry[];
   /** Profiles by author key. */
   profiles: Map<string, Profile>;
-  /** Handle (without `@`, lowercase) to author key, for mentions. */
+  /** Author key to handle (without `@`, lowercase), for mentions. */
   handles: Map<string, string>;
   /** Likes, reposts and other reactions of each post shown. */
   stats: Map<string, EntryStats>;
@@ -70,7 +70,7 @@ export async function viewOf(
   ]);
   const handles = new Map<string, string>();
   for (const author of authors) {
-    handles.set(handleOf(author, profiles.get(author)).slice(1), author);
+    handles.set(author, handleOf(author, profiles.get(author)).slice(1));
   }
   return { items, profiles, handles, stats, now };
 }

@@ -659,11 +659,20 @@ export class Ingest {
 }
 
 /** The id of the post `record` replies to, if it is a reply with content. */
+/**
+ * The entry whose author a record notifies by id: a reply's parent, or
+ * the target of a reaction or repost.
+ */
 function parentOf(
   record: Pick<DecodedRecord, "entry" | "content">,
 ): string | undefined {
-  if (record.entry.type !== "post" || !record.content) return undefined;
-  return (record.content as PostContent).parent;
+  if (!record.content) return undefined;
+  const { type } = record.entry;
+  if (type === "post") return (record.content as PostContent).parent;
+  if (type === "react" || type === "repost") {
+    return (record.content as { target: string }).target;
+  }
+  return undefined;
 }
 
 function reject(

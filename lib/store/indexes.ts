@@ -37,11 +37,12 @@ export const STATS = {
  * Index keys of one entry. Index values are `[author, seq]`, where the
  * entry's log slot is.
  *
- * Notifications go to every author a post mentions, the target author of
- * a reaction or repost and the target of a follow, never to the entry's
- * own author. A reply names its parent by id only, so the ingest pipeline
- * looks up the parent's author and passes it as `replyTo` (the same value
- * again when the reply is retracted, so the same keys are deleted); an
+ * Notifications go to every author a post mentions, the author of the
+ * entry a reaction or repost targets and the target of a follow, never to
+ * the entry's own author. Replies, reactions and reposts name their target
+ * by id; the `targetAuthor` a reaction claims is not trusted, so the ingest
+ * pipeline looks up the stored target's author and passes it as `replyTo`
+ * (the same value again on retraction, so the same keys are deleted); an
  * author both replied to and mentioned gets one notification, the reply.
  *
  * @example
@@ -91,26 +92,20 @@ export function indexesOf(
       break;
     }
     case "repost": {
-      const { target, targetAuthor } = content as {
-        target: string;
-        targetAuthor: string;
-      };
+      const { target } = content as { target: string };
       list.push({ key: KEYS.timeline(time, id), value: at }, {
         key: KEYS.repost(target, id),
         value: at,
       }, { key: KEYS.stats(target), sum: STATS.repost });
-      if (targetAuthor !== author) {
-        list.push({
-          key: KEYS.notification(targetAuthor, time, id),
-          value: at,
-        });
+      for (const owner of replyTo) {
+        if (owner === author) continue;
+        list.push({ key: KEYS.notification(owner, time, id), value: at });
       }
       break;
     }
     case "react": {
-      const { target, targetAuthor, reaction } = content as {
+      const { target, reaction } = content as {
         target: string;
-        targetAuthor: string;
         reaction: string;
       };
       list.push({
@@ -126,11 +121,9 @@ export function indexesOf(
           { key: KEYS.emojiCount(target, reaction), sum: 1n },
         );
       }
-      if (targetAuthor !== author) {
-        list.push({
-          key: KEYS.notification(targetAuthor, time, id),
-          value: at,
-        });
+      for (const owner of replyTo) {
+        if (owner === author) continue;
+        list.push({ key: KEYS.notification(owner, time, id), value: at });
       }
       break;
     }

@@ -48,16 +48,28 @@ Deno.test("mentions, reactions, reposts and follows notify their target, never t
       ["follow", { target: ada.key }],
     ] as [EntryType, Content][]
   ) {
-    const { id, seq, list } = notifications(cy, type, content);
+    // Reactions and reposts notify the stored target's author, which
+    // ingest looks up (`replyTo`); the claimed targetAuthor is not trusted.
+    const owner = type === "follow" ? undefined : [ada.key];
+    const { id, seq, list } = notifications(cy, type, content, owner);
     assert.deepEqual(list, [{
       key: ["notify", ada.key, TS - 5, id],
       value: [cy.key, seq],
     }], type);
+    if (type !== "follow") {
+      const claimed = notifications(cy, type, content);
+      assert.deepEqual(
+        claimed.list,
+        [],
+        `${type}: a claim alone notifies nobody`,
+      );
+    }
     const self = { ...content, targetAuthor: cy.key };
     const own = notifications(
       cy,
       type,
       type === "follow" ? { target: cy.key } : self,
+      type === "follow" ? undefined : [cy.key],
     );
     assert.deepEqual(own.list, [], `own ${type}`);
   }

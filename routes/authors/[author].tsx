@@ -80,6 +80,7 @@ export default function AuthorPage({ data }: PageProps<Data, AppState>) {
         </p>
       )}
       <EntryList
+        later={data.later}
         view={data.view}
         next={data.next}
         emptyTitle="Nothing here yet"

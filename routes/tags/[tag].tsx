@@ -33,6 +33,7 @@ export default function TagPage({ data }: PageProps<Data, AppState>) {
       <h1 id="tag-title">#{data.tag}</h1>
       <LiveBanner stream={`tag:${data.tag}`} />
       <EntryList
+        later={data.later}
         view={data.view}
         next={data.next}
         emptyTitle="No posts with this hashtag yet"
