@@ -1,3 +1,4 @@
+import { MarkReadButton } from "../islands/mark_read_button.tsx";
 import { LiveBanner } from "../islands/live_banner.tsx";
 import { Avatar } from "../components/avatar.tsx";
 import { EmptyState } from "../components/empty_state.tsx";
@@ -70,12 +71,7 @@ export default function NotificationsPage(
         </h1>
         <LiveBanner stream="notifications" immediate noun="notification" />
         {data.unread > 0 && data.newest !== null && (
-          <form method="post" action="/notifications/read">
-            <input type="hidden" name="upTo" value={String(data.newest)} />
-            <button type="submit" class="button secondary">
-              Mark all as read
-            </button>
-          </form>
+          <MarkReadButton author={data.reader} upTo={data.newest} />
         )}
       </div>
       {data.notifications.length === 0

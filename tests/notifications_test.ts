@@ -1,5 +1,8 @@
 /** Notifications: the page, the unread count and both ways to mark them read. */
 import assert from "node:assert/strict";
+import { sign } from "../lib/crypto/mod.ts";
+import { encodeBase64Url } from "../lib/protocol/mod.ts";
+import { readReceiptBytes } from "../lib/app/notifications.ts";
 import { startTestInstance, testAuthor } from "./helpers.ts";
 
 async function post(url: string, lines: string[]) {
@@ -179,17 +182,25 @@ Deno.test("notifications are marked read by the form and by the API", async () =
     await post(url, mentions.map((record) => record.line));
     assert.equal(await unread(url, ada.key), 3);
 
-    // The API sets the marker as given.
+    // The API sets the marker as given, on the author's signed receipt.
     const setMarker = (body: unknown) =>
       fetch(`${url}/api/notifications/read`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(body),
       });
-    const response = await setMarker({
+    const receipt = (upTo: number, key = ada.secretKey) => ({
       author: ada.key,
-      upTo: mentions[1].entry.ts,
+      upTo,
+      sig: encodeBase64Url(sign(key, readReceiptBytes(ada.key, upTo))),
     });
+    const forged = await setMarker(
+      receipt(mentions[2].entry.ts, bob.secretKey),
+    );
+    assert.equal(forged.status, 403);
+    assert.equal((await forged.json()).reason, "bad_signature");
+    assert.equal(await unread(url, ada.key), 3, "nobody else moves the marker");
+    const response = await setMarker(receipt(mentions[1].entry.ts));
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), {
       author: ada.key,
@@ -216,35 +227,16 @@ Deno.test("notifications are marked read by the form and by the API", async () =
     assert.equal(unreadRefused.status, 400);
     assert.equal((await unreadRefused.json()).reason, "bad_author");
 
-    // The form marks everything the page showed, without JavaScript.
+    // The page offers the signed "Mark all as read" up to its newest.
     const html = await page(`${url}/notifications`, ada.key);
-    const upTo = html.match(/name="upTo" value="(\d+)"/)?.[1];
-    assert.equal(upTo, String(mentions[2].entry.ts));
-    assert.match(html, /<form method="post" action="\/notifications\/read">/);
-    const marked = await fetch(`${url}/notifications/read`, {
-      method: "POST",
-      headers: {
-        Cookie: `kith_author=${ada.key}`,
-        "Content-Type": "application/x-www-form-urlencoded",
-      },
-      body: `upTo=${upTo}`,
-      redirect: "manual",
-    });
+    assert.match(html, /Mark all as read/);
+    const marked = await setMarker(receipt(mentions[2].entry.ts));
+    assert.equal(marked.status, 200);
     await marked.body?.cancel();
-    assert.equal(marked.status, 303);
-    assert.equal(marked.headers.get("location"), "/notifications");
     assert.equal(await unread(url, ada.key), 0);
     const read = await page(`${url}/notifications`, ada.key);
     assert.deepEqual(kinds(read), ["mention", "mention", "mention"]);
     assert.ok(!read.includes("Mark all as read"), "nothing left to mark");
-
-    // Without a cookie the form route only sends the browser back.
-    const anonymous = await fetch(`${url}/notifications/read`, {
-      method: "POST",
-      redirect: "manual",
-    });
-    await anonymous.body?.cancel();
-    assert.equal(anonymous.status, 303);
   } finally {
     await instance.close();
   }

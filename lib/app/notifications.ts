@@ -5,13 +5,14 @@
  * reader's "seen up to" marker `["notify-read", author]` that unread
  * counts are measured against.
  *
- * The marker is not protected: entries and their notifications are public
- * data, the `kith_author` cookie is not authentication, and the marker only
- * changes what a page highlights. Anyone may set anyone's marker; the
- * worst it does is hide or show a "new" highlight.
+ * Only the author moves their marker: the request carries their Ed25519
+ * signature of a read receipt (`readReceiptBytes`), which the reader's
+ * browser makes with the key it holds.
  *
  * @module
  */
+import { verifyEd25519 } from "../crypto/mod.ts";
+import { decodeBase64Url } from "../protocol/mod.ts";
 import type { InstanceInfo } from "../instance/mod.ts";
 import { CursorError, entriesAt, KEYS, type Page } from "../store/mod.ts";
 import { HttpError } from "../web/mod.ts";
@@ -297,19 +298,35 @@ export function notificationHref(notification: Notification): string {
 }
 
 /**
- * Checks the body of `POST /api/notifications/read`:
- * `{"author": key, "upTo": time}`.
- *
- * @throws {HttpError} 400 `malformed_json`, `bad_author` or `bad_up_to`.
+ * The bytes a reader signs to move their "read up to" marker: only the
+ * holder of the key can mark their notifications read.
  *
  * @example
  * ```ts
- * const { author, upTo } = parseReadRequest(await ctx.req.text());
+ * const sig = sign(secretKey, readReceiptBytes(author, upTo));
+ * ```
+ */
+export function readReceiptBytes(author: string, upTo: number): Uint8Array {
+  return new TextEncoder().encode(
+    `kith-notifications-read/v1/${author}/${upTo}`,
+  );
+}
+
+/**
+ * Reads a `{"author", "upTo", "sig"}` request body.
+ *
+ * @throws {HttpError} 400 `malformed_json`, `bad_author`, `bad_up_to` or
+ * `bad_sig` (not 64 bytes of base64url).
+ *
+ * @example
+ * ```ts
+ * const receipt = parseReadRequest(await ctx.req.text());
  * ```
  */
 export function parseReadRequest(text: string): {
   author: string;
   upTo: number;
+  sig: string;
 } {
   let body: unknown;
   try {
@@ -317,11 +334,15 @@ export function parseReadRequest(text: string): {
   } catch {
     throw new HttpError(
       400,
-      'The body must be JSON: {"author": key, "upTo": time}',
+      'The body must be JSON: {"author": key, "upTo": time, "sig": signature}',
       { reason: "malformed_json" },
     );
   }
-  const { author, upTo } = (body ?? {}) as { author?: unknown; upTo?: unknown };
+  const { author, upTo, sig } = (body ?? {}) as {
+    author?: unknown;
+    upTo?: unknown;
+    sig?: unknown;
+  };
   parseAuthorParam(typeof author === "string" ? author : "");
   if (typeof upTo !== "number" || !Number.isSafeInteger(upTo) || upTo < 0) {
     throw new HttpError(
@@ -330,7 +351,45 @@ export function parseReadRequest(text: string): {
       { reason: "bad_up_to" },
     );
   }
-  return { author: author as string, upTo };
+  if (
+    typeof sig !== "string" ||
+    decodeBase64Url(sig, { expectedBytes: 64 })?.length !== 64
+  ) {
+    throw new HttpError(
+      400,
+      "sig must be the author's Ed25519 signature of the read receipt, 64 bytes of base64url",
+      { reason: "bad_sig" },
+    );
+  }
+  return { author: author as string, upTo, sig };
+}
+
+/**
+ * Checks a read receipt: not more than a minute ahead, and signed by the
+ * author.
+ *
+ * @throws {HttpError} 400 `bad_up_to` for a time in the future, 403
+ * `bad_signature` when the signature does not verify.
+ */
+export async function assertReadReceipt(
+  receipt: { author: string; upTo: number; sig: string },
+  now: number,
+): Promise<void> {
+  if (receipt.upTo > now + 60_000) {
+    throw new HttpError(400, "upTo must not be in the future", {
+      reason: "bad_up_to",
+    });
+  }
+  const valid = await verifyEd25519(
+    decodeBase64Url(receipt.author)!,
+    readReceiptBytes(receipt.author, receipt.upTo),
+    decodeBase64Url(receipt.sig)!,
+  );
+  if (!valid) {
+    throw new HttpError(403, "The signature is not this author's", {
+      reason: "bad_signature",
+    });
+  }
 }
 
 function kindOf(type: string, value: NotifyValue): NotificationKind {

@@ -1,3 +1,5 @@
+import { sign } from "../crypto/mod.ts";
+import { encodeBase64Url } from "../protocol/mod.ts";
 import assert from "node:assert/strict";
 import { verifyEd25519 } from "../crypto/mod.ts";
 import { Ingest } from "../ingest/mod.ts";
@@ -6,6 +8,7 @@ import { KEYS, RecordStore } from "../store/mod.ts";
 import { testAuthor } from "../../tests/helpers.ts";
 import { HttpError } from "../web/mod.ts";
 import {
+  assertReadReceipt,
   markAllRead,
   markRead,
   notificationHref,
@@ -13,6 +16,7 @@ import {
   notificationText,
   parseReadRequest,
   readMarker,
+  readReceiptBytes,
   UNREAD_CAP,
   unreadCount,
   unreadLabel,
@@ -242,12 +246,16 @@ Deno.test("notification lines and links", async () => {
   });
 });
 
-Deno.test("parseReadRequest checks the author and the time", () => {
-  const author = testAuthor().key;
-  assert.deepEqual(
-    parseReadRequest(JSON.stringify({ author, upTo: 5 })),
-    { author, upTo: 5 },
+Deno.test("read receipts need the author's signature and a time not in the future", async () => {
+  const ada = testAuthor();
+  const author = ada.key;
+  const sig = (upTo: number, key = ada.secretKey) =>
+    encodeBase64Url(sign(key, readReceiptBytes(author, upTo)));
+  const receipt = parseReadRequest(
+    JSON.stringify({ author, upTo: 5, sig: sig(5) }),
   );
+  assert.deepEqual(receipt, { author, upTo: 5, sig: sig(5) });
+  await assertReadReceipt(receipt, NOW);
   for (
     const [body, reason] of [
       ["{", "malformed_json"],
@@ -258,6 +266,8 @@ Deno.test("parseReadRequest checks the author and the time", () => {
       [JSON.stringify({ author, upTo: -1 }), "bad_up_to"],
       [JSON.stringify({ author, upTo: 1.5 }), "bad_up_to"],
       [JSON.stringify({ author, upTo: "5" }), "bad_up_to"],
+      [JSON.stringify({ author, upTo: 5 }), "bad_sig"],
+      [JSON.stringify({ author, upTo: 5, sig: "AAAA" }), "bad_sig"],
     ]
   ) {
     assert.throws(
@@ -266,4 +276,18 @@ Deno.test("parseReadRequest checks the author and the time", () => {
       body,
     );
   }
+  const refused = async (
+    value: { upTo: number; sig: string },
+    reason: string,
+  ) =>
+    await assert.rejects(
+      assertReadReceipt({ author, ...value }, NOW),
+      (error) => error instanceof HttpError && error.reason === reason,
+    );
+  await refused({ upTo: 6, sig: sig(5) }, "bad_signature");
+  await refused(
+    { upTo: 5, sig: sig(5, testAuthor().secretKey) },
+    "bad_signature",
+  );
+  await refused({ upTo: NOW + 120_000, sig: sig(NOW + 120_000) }, "bad_up_to");
 });

@@ -1,4 +1,5 @@
 import {
+  assertReadReceipt,
   markRead,
   parseReadRequest,
   unreadCount,
@@ -9,20 +10,21 @@ import type { RouteConfig, RouteContext } from "../../../lib/web/mod.ts";
 export const config: RouteConfig = { bodyLimit: 4 * 1024 };
 
 /**
- * `POST /api/notifications/read` with `{"author": key, "upTo": time}`: sets
- * the author's "read up to" marker to `upTo`, as given, and answers
- * `{"author", "readUpTo", "unread"}`. No authentication: notifications are
- * public data and the marker only changes what is highlighted as new.
+ * `POST /api/notifications/read` with `{"author", "upTo", "sig"}`: `sig` is
+ * the author's Ed25519 signature of `kith-notifications-read/v1/<author>/<upTo>`
+ * (see `readReceiptBytes`). Sets the author's "read up to" marker to `upTo`
+ * and answers `{"author", "readUpTo", "unread"}`.
  */
 export const handler = {
   async POST(ctx: RouteContext<AppState>): Promise<Response> {
-    const { author, upTo } = parseReadRequest(await ctx.req.text());
+    const receipt = parseReadRequest(await ctx.req.text());
+    await assertReadReceipt(receipt, Date.now());
     const { kv } = ctx.state.instance;
-    await markRead(kv, author, upTo);
+    await markRead(kv, receipt.author, receipt.upTo);
     return Response.json({
-      author,
-      readUpTo: upTo,
-      unread: await unreadCount(kv, author),
+      author: receipt.author,
+      readUpTo: receipt.upTo,
+      unread: await unreadCount(kv, receipt.author),
     }, { headers: { "Cache-Control": "no-store" } });
   },
 };
