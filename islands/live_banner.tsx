@@ -20,14 +20,20 @@ export function LiveBanner(
     });
     return () => source.close();
   }, [props.stream]);
-  if (count.value === 0) return <span class="live-idle" aria-live="polite" />;
   const noun = props.noun ?? "post";
+  // One live region, always present, so screen readers hear each change.
   return (
     <div class="live-banner" aria-live="polite">
-      <button type="button" class="button" onClick={() => location.reload()}>
-        {count.value} new{" "}
-        {count.value === 1 ? noun : noun.replace(/y$/, "ie") + "s"}: show
-      </button>
+      {count.value > 0 && (
+        <button
+          type="button"
+          class="button"
+          onClick={() => location.reload()}
+        >
+          {count.value} new{" "}
+          {count.value === 1 ? noun : noun.replace(/y$/, "ie") + "s"}: show
+        </button>
+      )}
     </div>
   );
 }

@@ -8,12 +8,19 @@ import type { RouteContext } from "../lib/web/mod.ts";
  * count, for the header's badge.
  */
 export async function handler(ctx: RouteContext<AppState>) {
-  if (ctx.req.method === "GET" && !ctx.url.pathname.startsWith("/api/")) {
-    const viewer = viewerOf(ctx.hono);
-    ctx.state.viewer = viewer;
-    ctx.state.unread = viewer
-      ? unreadLabel(await unreadCount(ctx.state.instance.kv, viewer))
-      : "";
+  if (ctx.req.method !== "GET" || ctx.url.pathname.startsWith("/api/")) {
+    return await ctx.next();
   }
-  return await ctx.next();
+  const viewer = viewerOf(ctx.hono);
+  ctx.state.viewer = viewer;
+  ctx.state.unread = viewer
+    ? unreadLabel(await unreadCount(ctx.state.instance.kv, viewer))
+    : "";
+  const response = await ctx.next();
+  // Pages differ by reader: no shared cache may keep one for another.
+  response.headers.append("Vary", "Cookie");
+  if (viewer && response.headers.get("Content-Type")?.startsWith("text/html")) {
+    response.headers.set("Cache-Control", "private, no-cache");
+  }
+  return response;
 }

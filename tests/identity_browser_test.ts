@@ -19,7 +19,9 @@ browserTest(
       const cookies = await context.cookies();
       const author = cookies.find((cookie) => cookie.name === "kith_author");
       assert.ok(author, "the public key travels in a cookie");
-      assert.equal(author.value.length, 43);
+      // `<port>:<key>`: scoped to this instance's port.
+      const port = new URL(instance.url).port;
+      assert.match(author.value, new RegExp(`^${port}:[A-Za-z0-9_-]{43}$`));
 
       // Post from the home page.
       await page.goto(`${instance.url}/`);

@@ -32,7 +32,7 @@ browserTest(
       await page.getByText("Profile saved.").waitFor();
       const author = (await context.cookies()).find((cookie) =>
         cookie.name === "kith_author"
-      )!.value;
+      )!.value.split(":").pop();
       const html = await (await fetch(`${instance.url}/authors/${author}`))
         .text();
       assert.match(html, /<h1 id="author-title">Grace &lt;Hopper><\/h1>/);

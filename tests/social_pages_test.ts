@@ -188,3 +188,39 @@ Deno.test("@handles link only to the authors a post names, and claimed targets n
     await instance.close();
   }
 });
+
+Deno.test("the reader cookie is scoped to this instance's port, and reader pages are private", async () => {
+  const instance = await startTestInstance();
+  try {
+    const { url } = instance;
+    const ada = testAuthor();
+    const port = new URL(url).port;
+    const home = async (cookie: string) => {
+      const response = await fetch(`${url}/`, { headers: { Cookie: cookie } });
+      return { html: await response.text(), headers: response.headers };
+    };
+    const mine = await home(`kith_author=${port}:${ada.key}`);
+    assert.match(mine.html, /Follow people to fill your home timeline/);
+    assert.equal(mine.headers.get("cache-control"), "private, no-cache");
+    assert.match(mine.headers.get("vary") ?? "", /Cookie/);
+    const otherPort = await home(`kith_author=1:${ada.key}`);
+    assert.match(otherPort.html, /Create your identity/);
+    assert.ok(!otherPort.html.includes("Follow people to fill"));
+    // Posts only: a reaction's id is not a thread.
+    const post = ada.next("post", { text: "hi" });
+    const like = ada.next("react", {
+      target: post.id,
+      targetAuthor: ada.key,
+      reaction: "like",
+    });
+    await fetch(`${url}/api/records`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-ndjson" },
+      body: [post.line, like.line].join("\n"),
+    }).then((response) => response.text());
+    await page(`${url}/posts/${post.id}`);
+    await page(`${url}/posts/${like.id}`, 404);
+  } finally {
+    await instance.close();
+  }
+});

@@ -153,7 +153,7 @@ export async function thread(
   { focused: string; root: string; roots: ThreadNode[]; view: EntriesView }
 > {
   const found = await instance.store.get(id);
-  if (!found) {
+  if (!found || found.entry.type !== "post") {
     throw new HttpError(404, "This instance holds no post with that id", {
       reason: "unknown_post",
     });

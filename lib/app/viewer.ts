@@ -17,8 +17,8 @@ export const AUTHOR_COOKIE = "kith_author";
 const MAX_FOLLOWS = 10_000;
 
 /**
- * The reader's author key, or null when the browser sent none (or a
- * malformed one).
+ * The reader's author key, or null when the browser sent none, a malformed
+ * one, or one set by an instance on another port of this host.
  *
  * @example
  * ```ts
@@ -27,7 +27,15 @@ const MAX_FOLLOWS = 10_000;
  */
 export function viewerOf(context: Context): string | null {
   const value = getCookie(context, AUTHOR_COOKIE);
-  return value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
+  if (!value) return null;
+  // `<port>:<key>` (the identity island) or a bare key (API clients).
+  const split = value.lastIndexOf(":");
+  const key = value.slice(split + 1);
+  if (split >= 0) {
+    const port = new URL(context.req.url).port || "-";
+    if (value.slice(0, split) !== port) return null;
+  }
+  return /^[A-Za-z0-9_-]{43}$/.test(key) ? key : null;
 }
 
 /**

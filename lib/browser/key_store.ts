@@ -92,6 +92,10 @@ export async function forgetIdentity(): Promise<void> {
 }
 
 function setAuthorCookie(author: string): void {
-  document.cookie =
-    `${AUTHOR_COOKIE}=${author}; Path=/; Max-Age=31536000; SameSite=Lax`;
+  // Cookies ignore the port but IndexedDB does not: the value names the
+  // port, so an instance on another port of this host never mistakes
+  // this key for its reader.
+  document.cookie = `${AUTHOR_COOKIE}=${
+    location.port || "-"
+  }:${author}; Path=/; Max-Age=31536000; SameSite=Lax`;
 }

@@ -1,3 +1,4 @@
+import { LiveBanner } from "../../islands/live_banner.tsx";
 import { Avatar } from "../../components/avatar.tsx";
 import { EntryList } from "../../components/entry_list.tsx";
 import { FollowButton } from "../../islands/follow_button.tsx";
@@ -79,6 +80,7 @@ export default function AuthorPage({ data }: PageProps<Data, AppState>) {
           <a href={`/api/authors/${data.author}/forks`}>See the proof</a>
         </p>
       )}
+      <LiveBanner stream={`author:${data.author}`} />
       <EntryList
         later={data.later}
         view={data.view}
