@@ -91,7 +91,8 @@ export function IdentityPanel() {
         String(data.get("passphrase") ?? ""),
       );
       show(await saveIdentity(secretKey));
-      message.value = "Identity restored on this browser.";
+      message.value =
+        "Identity restored on this browser. If you posted through another instance, wait until this one shows your posts before posting here: signing on an incomplete log would fork it.";
     });
 
   const signOut = () =>

@@ -1,6 +1,10 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { loadIdentity, type StoredIdentity } from "../lib/browser/key_store.ts";
+import {
+  IDENTITY_EVENT,
+  loadIdentity,
+  type StoredIdentity,
+} from "../lib/browser/key_store.ts";
 import { publishEntry } from "../lib/browser/publish.ts";
 
 /** Largest avatar data URL the protocol accepts (LIMITS.avatarDataChars). */
@@ -25,9 +29,15 @@ export function ProfileEditor(
   const saved = useSignal(false);
 
   useEffect(() => {
-    loadIdentity().then((found) => identity.value = found, () => {
-      identity.value = null;
-    });
+    // Follows the identity panel: a created or restored key shows the
+    // editor, a forgotten one hides it.
+    const load = () =>
+      loadIdentity().then((found) => identity.value = found, () => {
+        identity.value = null;
+      });
+    load();
+    addEventListener(IDENTITY_EVENT, load);
+    return () => removeEventListener(IDENTITY_EVENT, load);
   }, []);
   if (!identity.value) return null;
 

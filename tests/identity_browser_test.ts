@@ -86,7 +86,7 @@ browserTest(
       });
       await fresh.getByLabel("Passphrase").fill("long enough passphrase");
       await fresh.getByRole("button", { name: "Restore identity" }).click();
-      await fresh.getByText("Identity restored on this browser.").waitFor({
+      await fresh.getByText(/^Identity restored on this browser\./).waitFor({
         timeout: 30_000,
       });
       assert.equal(await fresh.locator(".fingerprint").textContent(), print);

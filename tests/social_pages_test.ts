@@ -224,3 +224,29 @@ Deno.test("the reader cookie is scoped to this instance's port, and reader pages
     await instance.close();
   }
 });
+
+Deno.test("retracting a reaction or repost takes its notification away", async () => {
+  const instance = await startTestInstance();
+  try {
+    const { url } = instance;
+    const ada = testAuthor();
+    const bob = testAuthor();
+    const target = ada.next("post", { text: "hi" });
+    await post(url, [target.line]);
+    const on = { target: target.id, targetAuthor: ada.key };
+    const like = bob.next("react", { ...on, reaction: "like" });
+    const repost = bob.next("repost", on);
+    await post(url, [like.line, repost.line]);
+    const unread = async () =>
+      (await (await fetch(`${url}/api/notifications/unread?author=${ada.key}`))
+        .json()).unread;
+    assert.equal(await unread(), 2);
+    await post(url, [
+      bob.next("retract", { target: like.id }).line,
+      bob.next("retract", { target: repost.id }).line,
+    ]);
+    assert.equal(await unread(), 0);
+  } finally {
+    await instance.close();
+  }
+});

@@ -11,6 +11,8 @@ import { encodeBase64Url } from "../protocol/mod.ts";
 const DATABASE = "kith";
 const STORE = "identity";
 const SLOT = "current";
+/** Event fired on `globalThis` when the identity is saved or forgotten. */
+export const IDENTITY_EVENT = "kith-identity";
 /** Cookie naming the signed-in author (public key only). */
 export const AUTHOR_COOKIE = "kith_author";
 
@@ -82,6 +84,7 @@ export async function saveIdentity(
   const author = encodeBase64Url(publicKeyOf(secretKey));
   await run("readwrite", (store) => store.put(secretKey, SLOT));
   setAuthorCookie(author);
+  dispatchEvent(new Event(IDENTITY_EVENT));
   return { author, secretKey };
 }
 
@@ -89,6 +92,7 @@ export async function saveIdentity(
 export async function forgetIdentity(): Promise<void> {
   await run("readwrite", (store) => store.delete(SLOT));
   document.cookie = `${AUTHOR_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`;
+  dispatchEvent(new Event(IDENTITY_EVENT));
 }
 
 function setAuthorCookie(author: string): void {

@@ -546,9 +546,11 @@ export class Ingest {
       );
     }
     const { entry, content, id, receivedAt } = found;
-    if (entry.type === "post") {
-      // The reply's notification goes with it: the parent's author again
-      // (as written in this batch, or looked up as it was then).
+    if (
+      entry.type === "post" || entry.type === "react" || entry.type === "repost"
+    ) {
+      // The notification goes with it: the parent's (or target's) author
+      // again, as written in this batch or looked up as it was then.
       const notify = inBatch
         ? inBatch.notify
         : await this.#replyNotify(found, pendingIds, new Map());

@@ -56,7 +56,7 @@ export interface Append {
     receivedAt: number;
     /** For a profile: whether it is the author's current one (then it is dropped too). */
     currentProfile?: boolean;
-    /** For a reply: the parent's author, as `notify` of its append (its notification is dropped too). */
+    /** For a reply, reaction or repost: the author notified, as `notify` of its append (that notification is dropped too). */
     notify?: string[];
   };
   /** Whether an earlier retract by the same author names this entry: store no content. */
