@@ -250,3 +250,55 @@ Deno.test("retracting a reaction or repost takes its notification away", async (
     await instance.close();
   }
 });
+
+Deno.test("home, follow lists and the identity page render for a reader", async () => {
+  const instance = await startTestInstance();
+  try {
+    const { url } = instance;
+    let clock = Date.now() - 600_000;
+    const tick = () => clock += 1_000;
+    const reader = testAuthor({ ts: tick });
+    const ada = testAuthor({ ts: tick });
+    const bob = testAuthor({ ts: tick });
+    await post(url, [ada.next("profile", { name: "<Ada>" }).line]);
+    await post(url, [reader.next("follow", { target: ada.key }).line]);
+    await post(url, [
+      ada.next("post", { text: "from ada" }).line,
+      bob.next("post", { text: "from bob" }).line,
+      reader.next("post", { text: "from me" }).line,
+    ]);
+    const asReader = { headers: { Cookie: `kith_author=${reader.key}` } };
+    const home = await (await fetch(`${url}/`, asReader)).text();
+    assert.match(home, /<h2 id="timeline-heading">Home<\/h2>/);
+    assert.ok(home.includes("from ada") && home.includes("from me"));
+    assert.ok(!home.includes("from bob"), "only followed authors and oneself");
+    assert.match(home, /What&#39;s happening\?|What's happening\?/);
+
+    // Following lists, escaped, paged by 50.
+    const many = Array.from({ length: 51 }, () => testAuthor());
+    await post(
+      url,
+      many.map((author) => reader.next("follow", { target: author.key }).line),
+    );
+    const following = await page(`${url}/authors/${reader.key}/following`);
+    assert.match(following, /&lt;Ada>/);
+    const more = following.match(/href="([^"]+)" rel="next"/);
+    assert.ok(more, "52 follows need a second page");
+    const second = await page(url + more[1].replaceAll("&amp;", "&"));
+    assert.equal(
+      (second.match(/<li[ >]/g) ?? []).length,
+      2,
+      second.slice(second.indexOf("<main"), second.indexOf("<main") + 1500),
+    );
+    const followers = await page(`${url}/authors/${ada.key}/followers`);
+    assert.ok(followers.includes(`href="/authors/${reader.key}"`));
+    await page(`${url}/authors/${reader.key}/following?cursor=%25%25%25`, 400);
+
+    const identity = await page(`${url}/identity`);
+    assert.match(identity, /<h1 id="identity-title">Your identity<\/h1>/);
+    assert.match(identity, /this page needs JavaScript/);
+    assert.match(identity, /<kith-island/);
+  } finally {
+    await instance.close();
+  }
+});
