@@ -1,5 +1,5 @@
 import type { Profile } from "../lib/app/profiles.ts";
-import type { EntryStats } from "../lib/app/view.ts";
+import type { EntriesView, EntryStats } from "../lib/app/view.ts";
 import { EntryActions } from "../islands/entry_actions.tsx";
 import { FollowButton } from "../islands/follow_button.tsx";
 import { fingerprint, handleOf } from "../lib/identity/mod.ts";
@@ -25,6 +25,8 @@ export interface EntryCardProps {
   stats?: EntryStats;
   /** Offer to follow the author (a signed-in reader who does not yet). */
   offerFollow?: boolean;
+  /** For a repost: the post it shares, when held here. */
+  shared?: EntryCardProps;
 }
 
 /** One entry of a log or timeline, server-rendered. */
@@ -103,9 +105,20 @@ function EntryBody(props: EntryCardProps & { content: Content }) {
   const target = (content as { target?: string }).target;
   if (entry.type === "repost" && target) {
     return (
-      <p class="muted">
-        Reposted <a href={`/posts/${target}`}>a post</a>
-      </p>
+      <>
+        <p class="muted repost-line">↻ reposted</p>
+        {props.shared
+          ? (
+            <div class="shared">
+              <EntryCard {...props.shared} />
+            </div>
+          )
+          : (
+            <p class="muted">
+              <a href={`/posts/${target}`}>The post</a> is not held here yet.
+            </p>
+          )}
+      </>
     );
   }
   return <p class="muted">{entry.type}{target ? ` ${shortKey(target)}` : ""}
@@ -126,4 +139,21 @@ function mentionedHandles(
     if (handle) own.set(handle, key);
   }
   return own;
+}
+
+/** Card props for the post a repost on the page shares, if held. */
+export function sharedOf(
+  view: EntriesView,
+  item: { entry: Entry; content: Content | null },
+): EntryCardProps | undefined {
+  if (item.entry.type !== "repost" || !item.content) return undefined;
+  const shared = view.reposted.get((item.content as { target: string }).target);
+  if (!shared) return undefined;
+  return {
+    ...shared,
+    profile: view.profiles.get(shared.entry.author),
+    handles: view.handles,
+    stats: view.stats.get(shared.id),
+    now: view.now,
+  };
 }

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { EntriesView } from "../lib/app/view.ts";
 import { EmptyState } from "./empty_state.tsx";
-import { EntryCard } from "./entry_card.tsx";
+import { EntryCard, sharedOf } from "./entry_card.tsx";
 
 /** Entries with their profiles, a link to older ones, or an empty state. */
 export function EntryList(
@@ -47,6 +47,7 @@ export function EntryList(
             profile={view.profiles.get(item.entry.author)}
             handles={view.handles}
             stats={view.stats.get(item.id)}
+            shared={sharedOf(view, item)}
             now={view.now}
             offerFollow={view.reader !== undefined &&
               item.entry.author !== view.reader.author &&

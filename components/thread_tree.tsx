@@ -1,6 +1,6 @@
 import type { ThreadNode } from "../lib/app/timelines.ts";
 import type { EntriesView } from "../lib/app/view.ts";
-import { EntryCard } from "./entry_card.tsx";
+import { EntryCard, sharedOf } from "./entry_card.tsx";
 
 /** A thread as nested lists, the focused post marked. */
 export function ThreadTree(
@@ -16,6 +16,7 @@ export function ThreadTree(
             profile={view.profiles.get(node.item.entry.author)}
             handles={view.handles}
             stats={view.stats.get(node.item.id)}
+            shared={sharedOf(view, node.item)}
             now={view.now}
             offerFollow={view.reader !== undefined &&
               node.item.entry.author !== view.reader.author &&

@@ -302,3 +302,25 @@ Deno.test("home, follow lists and the identity page render for a reader", async 
     await instance.close();
   }
 });
+
+Deno.test("a repost shows the post it shares", async () => {
+  const instance = await startTestInstance();
+  try {
+    const { url } = instance;
+    const ada = testAuthor();
+    const bob = testAuthor();
+    const original = ada.next("post", { text: "worth sharing <b>" });
+    await post(url, [original.line]);
+    await post(url, [
+      bob.next("repost", { target: original.id, targetAuthor: ada.key }).line,
+    ]);
+    const html = await page(`${url}/federated`);
+    const shared = html.indexOf('<div class="shared">');
+    assert.ok(shared > 0, "the repost card nests the post");
+    assert.ok(
+      html.slice(shared, shared + 3000).includes("worth sharing &lt;b>"),
+    );
+  } finally {
+    await instance.close();
+  }
+});

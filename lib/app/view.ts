@@ -6,7 +6,7 @@
  */
 import { handleOf } from "../identity/mod.ts";
 import type { Content, Entry, PostContent } from "../protocol/mod.ts";
-import { KEYS, STATS } from "../store/mod.ts";
+import { entriesAt, KEYS, STATS } from "../store/mod.ts";
 import { type Profile, profilesOf } from "./profiles.ts";
 
 /** An entry as pages show it. */
@@ -26,6 +26,8 @@ export interface EntriesView {
   /** Likes, reposts and other reactions of each post shown. */
   stats: Map<string, EntryStats>;
   now: number;
+  /** The posts that reposts on the page share, by id. */
+  reposted: Map<string, ShownEntry>;
   /** The signed-in reader and whom they follow, for follow buttons. */
   reader?: { author: string; follows: ReadonlySet<string> };
 }
@@ -51,8 +53,17 @@ export async function viewOf(
   items: ShownEntry[],
   now: number,
 ): Promise<EntriesView> {
+  // Reposts show the post they share.
+  const reposted = await entriesById(
+    kv,
+    items.flatMap(({ entry, content }) =>
+      entry.type === "repost" && content
+        ? [(content as { target: string }).target]
+        : []
+    ),
+  );
   const authors = new Set<string>();
-  for (const { entry, content } of items) {
+  for (const { entry, content } of [...items, ...reposted.values()]) {
     authors.add(entry.author);
     if (entry.type === "post" && content) {
       for (const key of (content as PostContent).mentions ?? []) {
@@ -64,15 +75,37 @@ export async function viewOf(
     profilesOf(kv, authors),
     statsOf(
       kv,
-      items.filter((item) => item.entry.type === "post" && item.content)
-        .map((item) => item.id),
+      [...items, ...reposted.values()].filter((item) =>
+        item.entry.type === "post" && item.content
+      ).map((item) => item.id),
     ),
   ]);
   const handles = new Map<string, string>();
   for (const author of authors) {
     handles.set(author, handleOf(author, profiles.get(author)).slice(1));
   }
-  return { items, profiles, handles, stats, now };
+  return { items, profiles, handles, stats, now, reposted };
+}
+
+/** The stored entries with these ids, by id (missing ones left out). */
+async function entriesById(
+  kv: Deno.Kv,
+  ids: string[],
+): Promise<Map<string, ShownEntry>> {
+  const unique = [...new Set(ids)];
+  const groups: string[][] = [];
+  for (let i = 0; i < unique.length; i += 10) {
+    groups.push(unique.slice(i, i + 10));
+  }
+  const found = (await Promise.all(
+    groups.map((group) =>
+      kv.getMany<{ author: string; seq: number }[]>(group.map(KEYS.entry))
+    ),
+  )).flat().flatMap((item) =>
+    item.value ? [[item.value.author, item.value.seq] as [string, number]] : []
+  );
+  const entries = await entriesAt(kv, found);
+  return new Map(entries.map((entry) => [entry.id, entry]));
 }
 
 /**
