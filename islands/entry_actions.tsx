@@ -26,6 +26,8 @@ export function EntryActions(
   const error = useSignal("");
   const gone = useSignal(false);
   const picking = useSignal(false);
+  // Reactions this reader made here: each counts once per author.
+  const mine = useSignal<string[]>([]);
 
   useEffect(() => {
     loadIdentity().then((found) => identity.value = found, () => {});
@@ -53,6 +55,7 @@ export function EntryActions(
         targetAuthor: props.author,
         reaction,
       });
+      mine.value = [...mine.value, reaction];
       if (reaction === "like") likes.value++;
       else {
         reactions.value = {
@@ -82,14 +85,14 @@ export function EntryActions(
   if (gone.value) {
     return <p class="notice" role="status">Deleted.</p>;
   }
-  const mine = identity.value?.author === props.author;
+  const own = identity.value?.author === props.author;
   return (
     <div class="entry-buttons">
       <button
         type="button"
         class="link-button"
         onClick={() => react("like")}
-        disabled={busy.value}
+        disabled={busy.value || mine.value.includes("like")}
         aria-label={`Like (${likes.value})`}
       >
         ♥ {likes.value}
@@ -123,6 +126,7 @@ export function EntryActions(
               type="button"
               class="link-button"
               onClick={() => react(emoji)}
+              disabled={mine.value.includes(emoji)}
               aria-label={`React ${emoji}`}
             >
               {emoji}
@@ -130,7 +134,7 @@ export function EntryActions(
           ))}
         </span>
       )}
-      {mine && (
+      {own && (
         <button
           type="button"
           class="link-button danger-text"

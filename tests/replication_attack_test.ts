@@ -111,7 +111,16 @@ Deno.test("a raw GUN client cannot make any instance index invalid data or stop 
     attacker.send({ dam: "mob", peers: { [lureUrl]: 1 } });
     // One bad node before a good one must not hide the good one.
     const carol = testAuthor();
+    const replicated = async () =>
+      (await (await fetch(`${a.url}/api/peers`)).json()).replicatedAuthors;
+    const before = await replicated();
     await a.follow(carol.key);
+    // The follow joins carol and A's new local user to A's replicated set
+    // a moment after its commit.
+    await waitUntil(
+      "A to replicate carol",
+      async () => await replicated() === before + 2,
+    );
     const carolLine = carol.next("post", { text: "relayed by anyone" }).line;
     attacker.send({
       put: {

@@ -281,15 +281,16 @@ Deno.test("home, follow lists and the identity page render for a reader", async 
       many.map((author) => reader.next("follow", { target: author.key }).line),
     );
     const following = await page(`${url}/authors/${reader.key}/following`);
-    assert.match(following, /&lt;Ada>/);
     const more = following.match(/href="([^"]+)" rel="next"/);
     assert.ok(more, "52 follows need a second page");
     const second = await page(url + more[1].replaceAll("&amp;", "&"));
     assert.equal(
       (second.match(/<li[ >]/g) ?? []).length,
       2,
-      second.slice(second.indexOf("<main"), second.indexOf("<main") + 1500),
+      "two follows left for page 2",
     );
+    // Keys sort at random: Ada is on one of the two pages, escaped.
+    assert.match(following + second, /&lt;Ada>/);
     const followers = await page(`${url}/authors/${ada.key}/followers`);
     assert.ok(followers.includes(`href="/authors/${reader.key}"`));
     await page(`${url}/authors/${reader.key}/following?cursor=%25%25%25`, 400);

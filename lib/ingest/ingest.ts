@@ -302,7 +302,7 @@ export class Ingest {
     // Entries a retract named before they arrived: read for the whole batch
     // at once, then kept current as retracts are appended.
     const inBatch = new Set(items);
-    const [retracted, parents] = await Promise.all([
+    const [retracted, parents, reacted] = await Promise.all([
       this.#store.retractedAmong(
         items.flatMap((item) => item instanceof ProtocolError ? [] : [item.id]),
       ),
@@ -315,6 +315,8 @@ export class Ingest {
           return parent ? [parent] : [];
         }),
       ),
+      // Reactions already counted: one of each kind per author and target.
+      this.#reactedAmong(items),
     ]);
 
     const fill = async (record: DecodedRecord) => {
@@ -331,6 +333,7 @@ export class Ingest {
         retractedBefore: false,
         fill: true,
         notify: await this.#replyNotify(record, pendingIds, parents),
+        uncounted: !countReaction(record, reacted),
       };
       pending.push(append);
       pendingIds.set(record.id, append);
@@ -396,6 +399,7 @@ export class Ingest {
             : (await this.#store.retractedAmong([id])).get(id))) ===
           entry.author,
         notify: await this.#replyNotify(record, pendingIds, parents),
+        uncounted: !countReaction(record, reacted),
       };
       if (entry.type === "retract" && record.content) {
         retracted.set(
@@ -554,7 +558,15 @@ export class Ingest {
       const notify = inBatch
         ? inBatch.notify
         : await this.#replyNotify(found, pendingIds, new Map());
-      return { entry, content, id, receivedAt, notify };
+      // A reaction's counters come down only if it was the counted one.
+      const key = reactionKey(found);
+      const counted = !key
+        ? undefined
+        : inBatch
+        ? !inBatch.uncounted
+        : (await this.#store.kv.get(KEYS.reactedBy(...key.parts))).value ===
+          id;
+      return { entry, content, id, receivedAt, notify, counted };
     }
     if (entry.type !== "profile") return { entry, content, id, receivedAt };
     // Dropping a profile drops it as the author's current one only if no
@@ -574,6 +586,28 @@ export class Ingest {
    * replier: from an append earlier in this batch, from `parents` (read for
    * the batch), or read now (records released from the out-of-order queue).
    */
+  /**
+   * For the reactions among `items`: whether each (target, author,
+   * reaction) is counted already, keyed by `reactionKey`.
+   */
+  async #reactedAmong(
+    items: (DecodedRecord | ProtocolError)[],
+  ): Promise<Map<string, boolean>> {
+    const keys = items.flatMap((item) => {
+      const key = item instanceof ProtocolError ? null : reactionKey(item);
+      return key ? [key] : [];
+    });
+    const known = new Map<string, boolean>();
+    for (let i = 0; i < keys.length; i += 10) {
+      const group = keys.slice(i, i + 10);
+      const found = await this.#store.kv.getMany(
+        group.map((key) => KEYS.reactedBy(...key.parts)),
+      );
+      group.forEach((key, j) => known.set(key.text, found[j].value !== null));
+    }
+    return known;
+  }
+
   async #replyNotify(
     record: Pick<DecodedRecord, "entry" | "content">,
     pendingIds: Map<string, Append>,
@@ -683,4 +717,37 @@ function reject(
   id?: string,
 ): IngestOutcome {
   return { status: "rejected", error: new ProtocolError(code, message), id };
+}
+
+/** The (target, author, reaction) of a reaction, as parts and as text. */
+function reactionKey(
+  record: Pick<DecodedRecord, "entry" | "content">,
+): { parts: [string, string, string]; text: string } | null {
+  if (record.entry.type !== "react" || !record.content) return null;
+  const { target, reaction } = record.content as {
+    target: string;
+    reaction: string;
+  };
+  const parts: [string, string, string] = [
+    target,
+    record.entry.author,
+    reaction,
+  ];
+  return { parts, text: parts.join("\n") };
+}
+
+/**
+ * Whether a reaction adds to its target's counters: not when the same
+ * author's same reaction to the same target is counted already (stored, or
+ * earlier in this batch). Marks it counted. Other entries: true.
+ */
+function countReaction(
+  record: Pick<DecodedRecord, "entry" | "content">,
+  reacted: Map<string, boolean>,
+): boolean {
+  const key = reactionKey(record);
+  if (!key) return true;
+  if (reacted.get(key.text)) return false;
+  reacted.set(key.text, true);
+  return true;
 }

@@ -56,6 +56,7 @@ export function indexesOf(
   id: string,
   receivedAt: number,
   replyTo: readonly string[] = [],
+  options: { counted?: boolean } = {},
 ): Mutation[] {
   // Authors claim their own ts; ordering by the earlier of claim and receipt
   // stops a future-dated entry from pinning itself to the top of timelines.
@@ -112,7 +113,13 @@ export function indexesOf(
         key: KEYS.reaction(target, id),
         value: { author, reaction },
       });
-      // Counters let a timeline show counts with one read per post.
+      // Counters let a timeline show counts with one read per post; an
+      // author's repeated reaction is kept but not counted again.
+      if (options.counted === false) break;
+      list.push({
+        key: KEYS.reactedBy(target, author, reaction),
+        value: id,
+      });
       if (reaction === "like") {
         list.push({ key: KEYS.stats(target), sum: STATS.like });
       } else {

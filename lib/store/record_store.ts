@@ -58,9 +58,16 @@ export interface Append {
     currentProfile?: boolean;
     /** For a reply, reaction or repost: the author notified, as `notify` of its append (that notification is dropped too). */
     notify?: string[];
+    /** For a reaction: whether it was the counted one (false: nothing to undo). */
+    counted?: boolean;
   };
   /** Whether an earlier retract by the same author names this entry: store no content. */
   retractedBefore: boolean;
+  /**
+   * A reaction the same author already made to the same target: stored and
+   * indexed, but not counted again.
+   */
+  uncounted?: boolean;
   /**
    * The entry is stored already without content, and this record brings
    * it: rewrite the slot and write its indexes; location and head stay.
@@ -367,7 +374,11 @@ function mutationsOf(append: Append): Mutation[] {
     });
   }
   if (kept === null) return list;
-  list.push(...indexesOf(entry, kept, id, receivedAt, append.notify));
+  list.push(
+    ...indexesOf(entry, kept, id, receivedAt, append.notify, {
+      counted: !append.uncounted,
+    }),
+  );
   const target = (kept as { target?: string }).target;
   if (entry.type === "retract" && target) {
     // The marker names its author: only that author's entry is affected
@@ -393,7 +404,16 @@ function mutationsOf(append: Append): Mutation[] {
       });
       if (oldContent) {
         for (
-          const item of indexesOf(old, oldContent, target, oldReceived, notify)
+          const item of indexesOf(
+            old,
+            oldContent,
+            target,
+            oldReceived,
+            notify,
+            {
+              counted: retractTarget.counted ?? true,
+            },
+          )
         ) {
           const kind = item.key[0];
           if (kind === "follows" || kind === "followers") continue;

@@ -43,6 +43,13 @@ export const KEYS = {
    * STATS in lib/store/indexes.ts).
    */
   stats: (target: string) => ["stats", target],
+  /** (target, author, reaction) -> id of the reaction counted for it. */
+  reactedBy: (target: string, author: string, reaction: string) => [
+    "reacted",
+    target,
+    author,
+    reaction,
+  ],
   /** Counter (Deno.KvU64) of one emoji reaction to an entry. */
   emojiCount: (target: string, emoji: string) => ["emoji", target, emoji],
   repost: (target: string, id: string) => ["repost", target, id],
