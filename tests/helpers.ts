@@ -105,3 +105,47 @@ export function testAuthor(options: { ts?: () => number } = {}) {
     },
   };
 }
+
+/**
+ * POSTs record lines to an instance (one as JSON, several as NDJSON) and
+ * fails unless every line was accepted.
+ */
+export async function postLines(url: string, lines: string[]): Promise<void> {
+  const response = await fetch(`${url}/api/records`, {
+    method: "POST",
+    headers: {
+      "Content-Type": lines.length > 1
+        ? "application/x-ndjson"
+        : "application/json",
+    },
+    body: lines.join("\n"),
+  });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`POST ${response.status}: ${body}`);
+  if (lines.length > 1 && JSON.parse(body).rejected !== 0) {
+    throw new Error(`Some lines were rejected: ${body.slice(0, 500)}`);
+  }
+}
+
+/**
+ * GETs a page (as `reader` when given) and fails unless it answers
+ * `status` (default 200); returns the HTML.
+ */
+export async function fetchPage(
+  url: string,
+  options: { status?: number; reader?: string } = {},
+): Promise<string> {
+  const response = await fetch(url, {
+    headers: options.reader ? { Cookie: `kith_author=${options.reader}` } : {},
+  });
+  const html = await response.text();
+  const status = options.status ?? 200;
+  if (response.status !== status) {
+    throw new Error(
+      `${url}: expected ${status}, got ${response.status}: ${
+        html.slice(0, 300)
+      }`,
+    );
+  }
+  return html;
+}

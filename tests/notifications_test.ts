@@ -3,33 +3,17 @@ import assert from "node:assert/strict";
 import { sign } from "../lib/crypto/mod.ts";
 import { encodeBase64Url } from "../lib/protocol/mod.ts";
 import { readReceiptBytes } from "../lib/app/notifications.ts";
-import { startTestInstance, testAuthor } from "./helpers.ts";
+import {
+  fetchPage,
+  postLines,
+  startTestInstance,
+  testAuthor,
+} from "./helpers.ts";
 
-async function post(url: string, lines: string[]) {
-  const response = await fetch(`${url}/api/records`, {
-    method: "POST",
-    headers: {
-      "Content-Type": lines.length > 1
-        ? "application/x-ndjson"
-        : "application/json",
-    },
-    body: lines.join("\n"),
-  });
-  const body = await response.text();
-  assert.ok(response.ok, body);
-  if (lines.length > 1) {
-    assert.equal(JSON.parse(body).rejected, 0, body);
-  }
-}
+const post = postLines;
 
-async function page(url: string, reader?: string, status = 200) {
-  const response = await fetch(url, {
-    headers: reader ? { Cookie: `kith_author=${reader}` } : {},
-  });
-  const html = await response.text();
-  assert.equal(response.status, status, `${url}: ${html.slice(0, 300)}`);
-  return html;
-}
+const page = (url: string, reader?: string, status = 200) =>
+  fetchPage(url, { reader, status });
 
 async function unread(url: string, author: string) {
   const response = await fetch(

@@ -11,13 +11,24 @@ Deno.test("two tabs publishing at once never fork the log: the loser retries on 
     const { secretKey, publicKey } = generateKeyPair();
     const identity = { author: encodeBase64Url(publicKey), secretKey };
     const origin = instance.url;
+    // Count the stale-seq answers: the race must really have happened.
+    let stale = 0;
+    const counting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (response.status === 409) stale++;
+      return response;
+    };
     const results = await Promise.all(
       Array.from(
         { length: 3 },
         (_, i) =>
-          publishEntry(identity, "post", { text: `tab ${i}` }, { origin }),
+          publishEntry(identity, "post", { text: `tab ${i}` }, {
+            origin,
+            fetch: counting,
+          }),
       ),
     );
+    assert.ok(stale >= 1, "at least one tab lost the race and retried");
     assert.deepEqual(results.map((result) => result.seq).sort(), [1, 2, 3]);
     const summary =
       await (await fetch(`${origin}/api/authors/${identity.author}`)).json();

@@ -2,28 +2,16 @@
 import assert from "node:assert/strict";
 import { parseQuery, searchPosts } from "../lib/app/search.ts";
 import { fingerprint } from "../lib/identity/mod.ts";
-import { startTestInstance, testAuthor } from "./helpers.ts";
+import {
+  fetchPage,
+  postLines,
+  startTestInstance,
+  testAuthor,
+} from "./helpers.ts";
 
-async function post(url: string, lines: string[]) {
-  const response = await fetch(`${url}/api/records`, {
-    method: "POST",
-    headers: {
-      "Content-Type": lines.length > 1
-        ? "application/x-ndjson"
-        : "application/json",
-    },
-    body: lines.join("\n"),
-  });
-  const body = await response.text();
-  assert.ok(response.ok, body);
-}
+const post = postLines;
 
-async function page(url: string, status = 200) {
-  const response = await fetch(url);
-  const html = await response.text();
-  assert.equal(response.status, status, `${url}: ${html.slice(0, 300)}`);
-  return html;
-}
+const page = (url: string, status = 200) => fetchPage(url, { status });
 
 const search = (url: string, q: string, status = 200) =>
   page(`${url}/search?${new URLSearchParams({ q })}`, status);
