@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { verifyEd25519 } from "../crypto/mod.ts";
-import { KEYS, RecordStore } from "../store/mod.ts";
+import { indexPage, KEYS, RecordStore } from "../store/mod.ts";
 import { encodeRecord } from "../protocol/mod.ts";
 import { testAuthor } from "../../tests/helpers.ts";
 import { Ingest, type IngestOutcome } from "./mod.ts";
@@ -534,7 +534,7 @@ Deno.test("review fixes: a record with content fills a slot first stored without
       tags: ["t"],
     });
     assert.equal(
-      (await store.timeline(5))[0]?.id,
+      (await indexPage(store.kv, ["timeline"], { limit: 5 })).items[0]?.id,
       post.id,
       "and its indexes are written",
     );

@@ -20,7 +20,5 @@ export {
   indexPage,
   type Page,
   type PageOptions,
-  reactionsTo,
-  repostCount,
 } from "./queries.ts";
 export type { EntryWithContent } from "./record_store.ts";

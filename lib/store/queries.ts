@@ -186,36 +186,4 @@ export async function followList(
   return { items, cursor: cursor || null };
 }
 
-/** Reactions to one entry, counted by reaction, and who reacted. */
-export async function reactionsTo(
-  kv: Deno.Kv,
-  target: string,
-): Promise<{ counts: Map<string, number>; by: Map<string, string[]> }> {
-  const counts = new Map<string, number>();
-  const by = new Map<string, string[]>();
-  for await (
-    const { value } of kv.list<{ author: string; reaction: string }>({
-      prefix: ["reaction", target],
-    }, { limit: 10_000 })
-  ) {
-    counts.set(value.reaction, (counts.get(value.reaction) ?? 0) + 1);
-    by.set(value.author, [...(by.get(value.author) ?? []), value.reaction]);
-  }
-  return { counts, by };
-}
-
-/** How many reposts of `target` are stored. */
-export async function repostCount(
-  kv: Deno.Kv,
-  target: string,
-): Promise<number> {
-  let count = 0;
-  for await (
-    const _ of kv.list({ prefix: ["repost", target] }, { limit: 10_000 })
-  ) {
-    count++;
-  }
-  return count;
-}
-
 export type { Content, Entry, EntryWithContent };

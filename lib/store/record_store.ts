@@ -199,45 +199,6 @@ export class RecordStore {
     for await (const line of this.lines(author, options)) yield unpack(line);
   }
 
-  /** The newest `limit` entries of `author`'s log, newest first. */
-  async newest(author: string, limit: number): Promise<EntryWithContent[]> {
-    const found: EntryWithContent[] = [];
-    for await (
-      const { value } of this.kv.list<Uint8Array>({
-        prefix: KEYS.logPrefix(author),
-      }, { reverse: true, limit })
-    ) {
-      found.push(unpack(value));
-    }
-    return found;
-  }
-
-  /** The newest posts and reposts of the whole instance, newest first. */
-  async timeline(limit: number): Promise<EntryWithContent[]> {
-    const locations: Pick<Location, "author" | "seq">[] = [];
-    for await (
-      const { value } of this.kv.list<[string, number]>({
-        prefix: ["timeline"],
-      }, { reverse: true, limit })
-    ) {
-      locations.push({ author: value[0], seq: value[1] });
-    }
-    const groups: (typeof locations)[] = [];
-    for (let i = 0; i < locations.length; i += 10) {
-      groups.push(locations.slice(i, i + 10));
-    }
-    const results = await Promise.all(
-      groups.map((group) =>
-        this.kv.getMany<Uint8Array[]>(
-          group.map(({ author, seq }) => KEYS.log(author, seq)),
-        )
-      ),
-    );
-    return results.flat().filter((item) => item.value !== null).map((item) =>
-      unpack(item.value!)
-    );
-  }
-
   /** Fork proofs stored against `author`. */
   async forks(author: string): Promise<ForkProof[]> {
     const proofs: ForkProof[] = [];
