@@ -188,6 +188,20 @@ Deno.test("the reader cookie is scoped to this instance's port, and reader pages
       const response = await fetch(`${url}/`, { headers: { Cookie: cookie } });
       return { html: await response.text(), headers: response.headers };
     };
+    // A reader sees a follow button on cards of authors they do not follow.
+    const bob = testAuthor();
+    await postLines(url, [bob.next("post", { text: "from bob" }).line]);
+    const federated = await fetchPage(`${url}/federated`, {
+      reader: ada.key,
+    });
+    assert.match(
+      federated,
+      /<span class="follow"><button[^>]*>Follow<\/button>/,
+    );
+    assert.ok(
+      !(await fetchPage(`${url}/federated`)).includes('class="follow"'),
+      "no follow buttons for anonymous readers",
+    );
     const mine = await home(`kith_author=${port}:${ada.key}`);
     assert.match(mine.html, /Follow people to fill your home timeline/);
     assert.equal(mine.headers.get("cache-control"), "private, no-cache");
