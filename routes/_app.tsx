@@ -32,6 +32,7 @@ export default function App(
                 </span>
               )}
             </a>
+            <a href="/messages">Messages</a>
             <a href="/peers">Peers</a>
             <a href="/identity">You</a>
           </nav>

@@ -8,41 +8,7 @@ import assert from "node:assert/strict";
 import { segmentKey } from "../lib/replication/mod.ts";
 import { testAuthor } from "./helpers.ts";
 import { posts, startNode, waitUntil } from "./cluster.ts";
-
-/** A WebSocket speaking GUN's wire format, collecting what it hears. */
-async function rawGunClient(url: string) {
-  const socket = new WebSocket(url.replace(/^http/, "ws") + "/gun");
-  const heard: Record<string, unknown>[] = [];
-  socket.onmessage = (event) => {
-    const data = JSON.parse(String(event.data));
-    heard.push(...(Array.isArray(data) ? data : [data]));
-  };
-  await new Promise((resolve, reject) => {
-    socket.onopen = resolve;
-    socket.onerror = reject;
-  });
-  let counter = 0;
-  return {
-    heard,
-    sendRaw(text: string) {
-      socket.send(text);
-    },
-    send(message: Record<string, unknown>) {
-      socket.send(JSON.stringify({ "#": `attack${++counter}`, ...message }));
-    },
-    put(soul: string, key: string, value: unknown, state: unknown) {
-      this.send({
-        put: {
-          [soul]: { _: { "#": soul, ">": { [key]: state } }, [key]: value },
-        },
-      });
-    },
-    close() {
-      socket.close();
-      return new Promise((resolve) => socket.onclose = resolve);
-    },
-  };
-}
+import { rawGunClient } from "./gun_client.ts";
 
 Deno.test("a raw GUN client cannot make any instance index invalid data or stop serving", async () => {
   const a = await startNode("A");

@@ -5,6 +5,7 @@
  * @module
  */
 import type { CommittedRecord } from "../ingest/mod.ts";
+import { conversationKeyOf } from "../messages/mod.ts";
 import type { PostContent } from "../protocol/mod.ts";
 
 /** What a stream follows. */
@@ -16,7 +17,9 @@ export type LiveFilter =
   | { kind: "tag"; tag: string }
   | { kind: "thread"; root: string }
   /** Entries that notify `author`: mentions, replies, reactions, reposts, follows. */
-  | { kind: "notifications"; author: string };
+  | { kind: "notifications"; author: string }
+  /** `dm` entries `author` sends or receives (ciphertext metadata only). */
+  | { kind: "messages"; author: string };
 
 /** What a stream is told about one new entry. */
 export interface LiveEvent {
@@ -24,6 +27,8 @@ export interface LiveEvent {
   author: string;
   seq: number;
   type: string;
+  /** For a `dm`: its conversation key. */
+  conversation?: string;
 }
 
 type Listener = (event: LiveEvent) => void;
@@ -82,6 +87,12 @@ export class LiveHub {
         seq: record.entry.seq,
         type: record.entry.type,
       };
+      if (record.entry.type === "dm" && record.content) {
+        event.conversation = conversationKeyOf(
+          record.entry.author,
+          record.content as { to: string[]; conv?: string },
+        );
+      }
       for (const { filter, listener } of this.#streams) {
         if (matches(filter, record, this.#isLocal, notify)) listener(event);
       }
@@ -115,6 +126,12 @@ function matches(
     case "notifications":
       return entry.author !== filter.author &&
         notifies(filter.author, entry.type, content, notify);
+    case "messages":
+      return entry.type === "dm" &&
+        (entry.author === filter.author ||
+          ((content as { to?: string[] } | null)?.to ?? []).includes(
+            filter.author,
+          ));
   }
 }
 

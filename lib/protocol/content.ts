@@ -49,7 +49,7 @@ export interface ContentByType {
   profile: { name?: string; bio?: string; avatar?: string };
   follow: { target: string };
   unfollow: { target: string };
-  dm: { to: string[]; box: string };
+  dm: { to: string[]; box: string; conv?: string };
   ledger: { ledger: string; tx: Record<string, unknown> };
 }
 
@@ -223,7 +223,7 @@ const SCHEMAS: Record<EntryType, { required: Fields; optional: Fields }> = {
       to: uniqueAuthors(LIMITS.recipients, "too_many_recipients", 1),
       box,
     },
-    optional: {},
+    optional: { conv: id },
   },
   ledger: { required: { ledger: id, tx: plainObject }, optional: {} },
 };

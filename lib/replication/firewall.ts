@@ -48,6 +48,10 @@ export interface FirewallContext {
   ledgers?: () => ReadonlySet<string>;
   /** An author outside the set wrote a valid entry to an honoured ledger. */
   onLedgerWriter?: (author: string) => void;
+  /** Whether `author` is local here (messages to them recruit the sender). */
+  isLocal?: (author: string) => boolean;
+  /** An author outside the set sent a valid message to a local author. */
+  onCorrespondent?: (author: string) => void;
   /** A key or soul was dropped. */
   onDrop: (peerId: string, reason: DropReason, count: number) => void;
   /**
@@ -70,8 +74,11 @@ export interface FirewallContext {
 
 /** A key that passed the synchronous checks, with its record lines. */
 export interface Candidate {
-  /** Kept only because it writes to an honoured ledger. */
-  viaLedger: boolean;
+  /**
+   * Why a segment of an author outside the set is kept: it writes to an
+   * honoured ledger, or messages a local author; null for replicated authors.
+   */
+  recruit: "ledger" | "correspondent" | null;
   soul: string;
   parsed: KithSoul;
   key: string;
@@ -164,9 +171,16 @@ export class Firewall {
       return [];
     }
     // Records of authors nobody here follows are not ours to judge or keep,
-    // unless they write to a ledger this instance honours.
-    const viaLedger = !wants(parsed.author);
-    if (viaLedger && !this.#writesToHonouredLedger(node)) return [];
+    // unless they write to a ledger this instance honours or message one of
+    // its local authors.
+    const recruit = wants(parsed.author)
+      ? null
+      : this.#writesToHonouredLedger(node)
+      ? "ledger"
+      : this.#messagesLocalAuthor(node)
+      ? "correspondent"
+      : undefined;
+    if (recruit === undefined) return [];
     const found: Candidate[] = [];
     const time = now();
     for (const [key, value] of Object.entries(node)) {
@@ -184,7 +198,7 @@ export class Firewall {
         continue;
       }
       found.push({
-        viaLedger,
+        recruit,
         soul,
         parsed,
         key,
@@ -220,8 +234,11 @@ export class Firewall {
     });
     const created = this.#judge(candidate, outcomes, peerId);
     // Verified now: the writer joins the replicated set.
-    if (created >= 0 && candidate.viaLedger) {
+    if (created >= 0 && candidate.recruit === "ledger") {
       this.#context.onLedgerWriter?.(candidate.parsed.author);
+    }
+    if (created >= 0 && candidate.recruit === "correspondent") {
+      this.#context.onCorrespondent?.(candidate.parsed.author);
     }
     return created;
   }
@@ -238,6 +255,35 @@ export class Firewall {
       if (key === "_" || typeof value !== "string") continue;
       for (const ledger of ledgers) {
         if (value.includes(`{"content":{"ledger":"${ledger}"`)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a value of `node` holds a `dm` entry naming a local author in
+   * `to`. Only lines that mention the type are parsed; ingest then checks
+   * the whole segment, and the sender is recruited only if it verifies.
+   */
+  #messagesLocalAuthor(node: GunNodeData): boolean {
+    const isLocal = this.#context.isLocal;
+    if (!isLocal) return false;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "_" || typeof value !== "string") continue;
+      if (!value.includes('"type":"dm"')) continue;
+      for (const line of value.split("\n", 101)) {
+        if (!line.includes('"type":"dm"')) continue;
+        try {
+          const { entry, content } = JSON.parse(line);
+          if (
+            entry?.type === "dm" && Array.isArray(content?.to) &&
+            content.to.some((to: unknown) =>
+              typeof to === "string" && isLocal(to)
+            )
+          ) return true;
+        } catch {
+          // Ingest judges malformed lines; this was only a hint.
+        }
       }
     }
     return false;

@@ -326,7 +326,7 @@ Deno.test("screen checks without ingesting", async () => {
     const value = lines.join("\n");
     const found = firewall.screen(put(soul, node(soul, [value], now)), "p1");
     assert.deepEqual(found, [{
-      viaLedger: false,
+      recruit: null,
       soul,
       parsed: { kind: "log", author: alice.key, block: 0 },
       key: segmentKey(value),

@@ -101,6 +101,9 @@ export class Replicator {
       ledgers: () => this.#subscriptions.ledgers,
       onLedgerWriter: (author) =>
         this.#track(this.#subscriptions.addLedgerWriter(author)),
+      isLocal: (author) => this.#subscriptions.isLocal(author),
+      onCorrespondent: (author) =>
+        this.#track(this.#subscriptions.addCorrespondent(author)),
       onDrop: (peer, reason, count) =>
         this.#table.rejected(peer, reason, count),
       onRecords: (peer, author, { created, maxSeq }) => {
@@ -164,6 +167,13 @@ export class Replicator {
       if (source === "client") {
         this.#track(this.#subscriptions.addLocal(author));
         this.#publisher.add(author, seq, record.line);
+        // Replies to a local author's message must reach it even when the
+        // recipient's instance cannot push to this one.
+        if (type === "dm" && record.content) {
+          for (const to of (record.content as { to: string[] }).to) {
+            this.#track(this.#subscriptions.addCorrespondent(to));
+          }
+        }
       }
       if (
         (type === "follow" || type === "unfollow") &&

@@ -2,7 +2,8 @@
  * Which authors this instance replicates: its local authors (anyone who
  * published through this instance's API), the authors they follow and,
  * with depth 2, the authors those follow; and the writers of honoured
- * ledgers, as they are discovered.
+ * ledgers and correspondents (who message local authors, or whom they
+ * message), as they are discovered.
  *
  * @module
  */
@@ -14,6 +15,13 @@ const localKey = (author: string) => ["replication", "local", author];
 const ledgerWriterKey = (author: string) => [
   "replication",
   "ledger-writer",
+  author,
+];
+
+/** KV key marking `author` as someone who messaged a local author. */
+const correspondentKey = (author: string) => [
+  "replication",
+  "correspondent",
   author,
 ];
 
@@ -33,6 +41,7 @@ export class Subscriptions {
   readonly #options: SubscriptionOptions;
   #locals = new Set<string>();
   #ledgerWriters = new Set<string>();
+  #correspondents = new Set<string>();
   readonly #ledgers: ReadonlySet<string>;
   #authors = new Set<string>();
   #refreshing: Promise<void> | null = null;
@@ -58,6 +67,18 @@ export class Subscriptions {
     await this.refresh();
   }
 
+  /**
+   * Adds (and persists) a correspondent: someone who messaged a local
+   * author, or whom a local author messaged, so replies and their history
+   * arrive even without a follow.
+   */
+  async addCorrespondent(author: string): Promise<void> {
+    if (this.#correspondents.has(author) || this.#locals.has(author)) return;
+    this.#correspondents.add(author);
+    await this.#kv.set(correspondentKey(author), true);
+    await this.refresh();
+  }
+
   /** Loads local authors and computes the set. */
   async load(): Promise<void> {
     for await (
@@ -71,6 +92,13 @@ export class Subscriptions {
       })
     ) {
       this.#ledgerWriters.add(key[2] as string);
+    }
+    for await (
+      const { key } of this.#kv.list({
+        prefix: ["replication", "correspondent"],
+      })
+    ) {
+      this.#correspondents.add(key[2] as string);
     }
     await this.refresh();
   }
@@ -145,6 +173,7 @@ export class Subscriptions {
       frontier = found;
     }
     for (const writer of this.#ledgerWriters) next.add(writer);
+    for (const correspondent of this.#correspondents) next.add(correspondent);
     const added = [...next].filter((author) => !this.#authors.has(author));
     this.#authors = next;
     if (added.length > 0) this.#options.onAdded(added);

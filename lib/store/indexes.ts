@@ -6,6 +6,10 @@
  * @module
  */
 import type { Content, Entry, PostContent } from "../protocol/mod.ts";
+import {
+  conversationKeyOf,
+  participantsOf,
+} from "../messages/conversation.ts";
 import { KEYS } from "./schema.ts";
 
 const NOBODY: ReadonlySet<string> = new Set();
@@ -151,6 +155,20 @@ export function indexesOf(
         key: KEYS.followers(target, author),
         value: undefined,
       });
+      break;
+    }
+    case "dm": {
+      // Who talks to whom is public (the entry says so); what they say is
+      // not, so these indexes hold locations only.
+      const message = content as { to: string[]; conv?: string };
+      const conversation = conversationKeyOf(author, message);
+      list.push({ key: KEYS.conversation(conversation, time, id), value: at });
+      for (const participant of participantsOf(author, message.to)) {
+        list.push({
+          key: KEYS.inbox(participant, time, id),
+          value: [...at, conversation],
+        });
+      }
       break;
     }
     case "profile":

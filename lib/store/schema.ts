@@ -72,6 +72,27 @@ export const KEYS = {
   notificationsRead: (author: string) => ["notify-read", author],
   /** Retracted entry id -> id of the retract entry (also before the target arrives). */
   retracted: (id: string) => ["retracted", id],
+  /**
+   * A conversation's messages by time: `[author, seq]` of each `dm` entry.
+   * `conversation` is the entry's `conv` (a group) or the direct key of its
+   * participants (lib/messages `conversationKeyOf`).
+   */
+  conversation: (
+    conversation: string,
+    time: number,
+    id: string,
+  ) => ["dm", conversation, time, id],
+  conversationPrefix: (conversation: string) => ["dm", conversation],
+  /**
+   * Every `dm` entry a participant (sender or recipient) takes part in, by
+   * time: `[author, seq, conversation]`.
+   */
+  inbox: (
+    participant: string,
+    time: number,
+    id: string,
+  ) => ["dm-inbox", participant, time, id],
+  inboxPrefix: (participant: string) => ["dm-inbox", participant],
   /** author -> proof id -> ForkProof. */
   fork: (author: string, proofId: string) => ["fork", author, proofId],
   forkPrefix: (author: string) => ["fork", author],

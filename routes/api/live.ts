@@ -82,6 +82,17 @@ async function filterOf(ctx: RouteContext<AppState>): Promise<LiveFilter> {
       }
       return { kind, author: viewer };
     }
+    case "messages": {
+      const author = value || viewerOf(ctx.hono);
+      if (!author || !KEY.test(author)) {
+        throw new HttpError(
+          400,
+          "The messages stream needs messages:<author key> or a signed-in browser",
+          { reason: "no_viewer" },
+        );
+      }
+      return { kind, author };
+    }
     case "home": {
       const viewer = viewerOf(ctx.hono);
       if (!viewer) {
@@ -104,7 +115,7 @@ async function filterOf(ctx: RouteContext<AppState>): Promise<LiveFilter> {
   }
   throw new HttpError(
     400,
-    "stream must be federated, local, home, notifications, author:<key>, tag:<tag> or thread:<post id>",
+    "stream must be federated, local, home, notifications, messages[:<key>], author:<key>, tag:<tag> or thread:<post id>",
     { reason: "bad_stream" },
   );
 }

@@ -1,0 +1,178 @@
+/**
+ * Encrypted messages in real Chromium: two people on two instances (separate
+ * processes) write to each other both ways and see replies arrive live; then
+ * nothing either instance stored (KV, its data folder, what its GUN socket
+ * serves) holds a plaintext.
+ */
+import assert from "node:assert/strict";
+import type { BrowserContext, Page } from "playwright-core";
+import { browserTest } from "./browser/harness.ts";
+import { startNode, waitUntil } from "./cluster.ts";
+import { rawGunClient } from "./gun_client.ts";
+
+const SECRET_ONE = "plaintext-canary-7Q3 hello Bob, the key is under the mat";
+const SECRET_TWO = "plaintext-canary-9Z4 thanks Alice, found it";
+const SECRET_THREE = "plaintext-canary-2K8 live both ways";
+
+/** Creates an identity in the browser, publishes a first post, returns the key. */
+async function signUp(
+  context: BrowserContext,
+  url: string,
+  text: string,
+): Promise<{ page: Page; author: string }> {
+  const page = await context.newPage();
+  await page.goto(`${url}/identity`);
+  await page.getByRole("button", { name: "Create identity" }).click();
+  await page.locator(".fingerprint").waitFor();
+  const cookie = (await context.cookies()).find((c) =>
+    c.name === "kith_author"
+  );
+  const author = decodeURIComponent(cookie!.value).split(":").pop()!;
+  // Publishing once makes the author local to this instance, so messages
+  // from other instances addressed to them are taken in.
+  await page.goto(`${url}/`);
+  await page.getByLabel("What's happening?").fill(text);
+  await page.getByRole("button", { name: "Post", exact: true }).click();
+  await page.getByText("Posted.").waitFor();
+  return { page, author };
+}
+
+browserTest(
+  "two people on two instances exchange encrypted messages both ways, live, and no plaintext is stored",
+  async (browser) => {
+    const dirA = await Deno.makeTempDir({ prefix: "kith-dm-a-" });
+    const dirB = await Deno.makeTempDir({ prefix: "kith-dm-b-" });
+    const a = await startNode("A", { dataDir: dirA });
+    const b = await startNode("B", { dataDir: dirB, peers: [a.url] });
+    let stopped = false;
+    try {
+      await waitUntil(
+        "B to connect to A",
+        async () => (await b.peers()).some((peer) => peer.connected),
+      );
+      const aliceContext = await browser.newContext();
+      const bobContext = await browser.newContext();
+      const alice = await signUp(aliceContext, a.url, "Alice joins");
+      const bob = await signUp(bobContext, b.url, "Bob joins");
+
+      // Alice writes first, from instance A, to Bob's key.
+      await alice.page.goto(`${a.url}/messages`);
+      await alice.page.waitForSelector("html[data-hydrated=true]");
+      await alice.page.getByLabel("To", { exact: true }).fill(bob.author);
+      await alice.page.getByLabel("Message", { exact: true }).fill(SECRET_ONE);
+      await alice.page.getByRole("button", { name: "Send encrypted" }).click();
+      await alice.page.waitForURL(/\/messages\/[A-Za-z0-9_-]{43}$/);
+      const conversation = alice.page.url().split("/").pop()!;
+      await alice.page.locator(".message.mine", { hasText: SECRET_ONE })
+        .waitFor();
+
+      // Bob, on instance B, sees it arrive in his open inbox without reload.
+      await bob.page.goto(`${b.url}/messages`);
+      await bob.page.waitForSelector("html[data-hydrated=true]");
+      const item = bob.page.locator(".conversation-link", {
+        hasText: SECRET_ONE,
+      });
+      await item.waitFor({ timeout: 20_000 });
+      assert.match(await item.textContent() ?? "", /1 unread|1/);
+      await item.click();
+      await bob.page.waitForURL(`${b.url}/messages/${conversation}`);
+      await bob.page.locator(".message:not(.mine)", { hasText: SECRET_ONE })
+        .waitFor();
+
+      // Bob replies; Alice's open conversation shows it live.
+      await bob.page.getByLabel("Message", { exact: true }).fill(SECRET_TWO);
+      await bob.page.getByRole("button", { name: "Send", exact: true }).click();
+      await bob.page.locator(".message.mine", { hasText: SECRET_TWO })
+        .waitFor();
+      await alice.page.locator(".message:not(.mine)", { hasText: SECRET_TWO })
+        .waitFor({ timeout: 20_000 });
+
+      // And once more from Alice, into Bob's open conversation.
+      await alice.page.getByLabel("Message", { exact: true }).fill(
+        SECRET_THREE,
+      );
+      await alice.page.getByRole("button", { name: "Send", exact: true })
+        .click();
+      await bob.page.locator(".message:not(.mine)", { hasText: SECRET_THREE })
+        .waitFor({ timeout: 20_000 });
+
+      // What GUN serves for Alice's log is ciphertext.
+      const gun = await rawGunClient(b.url);
+      gun.send({ get: { "#": `kith/log/${alice.author}/0` } });
+      await waitUntil("B's GUN socket to answer", () =>
+        Promise.resolve(
+          gun.heard.some((message) =>
+            JSON.stringify(message).includes('\\"type\\":\\"dm\\"')
+          ),
+        ));
+      const served = JSON.stringify(gun.heard);
+      await gun.close();
+      await aliceContext.close();
+      await bobContext.close();
+      await a.stop();
+      await b.stop();
+      stopped = true;
+
+      for (const secret of [SECRET_ONE, SECRET_TWO, SECRET_THREE]) {
+        assert.ok(!served.includes(secret), "GUN served a plaintext");
+      }
+      for (const dir of [dirA, dirB]) {
+        await assertNoPlaintext(dir, [SECRET_ONE, SECRET_TWO, SECRET_THREE]);
+      }
+    } finally {
+      if (!stopped) await Promise.all([a.stop(), b.stop()]);
+      await Deno.remove(dirA, { recursive: true });
+      await Deno.remove(dirB, { recursive: true });
+    }
+  },
+);
+
+/**
+ * Fails if any file of the data folder, or any key or value of its Deno KV,
+ * contains one of the plaintexts, while proving the scan sees the messages.
+ */
+async function assertNoPlaintext(dir: string, secrets: string[]) {
+  const encoder = new TextEncoder();
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile) continue;
+    const bytes = await Deno.readFile(`${dir}/${entry.name}`);
+    const text = new TextDecoder("latin1").decode(bytes);
+    for (const secret of secrets) {
+      assert.ok(
+        !text.includes(
+          new TextDecoder("latin1").decode(encoder.encode(secret)),
+        ),
+        `${entry.name} holds a plaintext`,
+      );
+    }
+  }
+  const kv = await Deno.openKv(`${dir}/kith.kv`);
+  try {
+    let messages = 0;
+    for await (const { key, value } of kv.list({ prefix: [] })) {
+      const text = JSON.stringify(key) + stringify(value);
+      if (
+        text.includes('\\"type\\":\\"dm\\"') || text.includes('"type":"dm"')
+      ) {
+        messages++;
+      }
+      for (const secret of secrets) {
+        assert.ok(
+          !text.includes(secret),
+          `KV ${JSON.stringify(key)} holds a plaintext`,
+        );
+      }
+    }
+    assert.ok(messages >= 3, `the scan saw ${messages} dm records`);
+  } finally {
+    kv.close();
+  }
+}
+
+function stringify(value: unknown): string {
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  return JSON.stringify(
+    value,
+    (_, item) => typeof item === "bigint" ? String(item) : item,
+  ) ?? "";
+}
