@@ -15,9 +15,9 @@ import { nameOf, previewOf, titleOf } from "../lib/browser/conversations.ts";
 import {
   type ConversationView,
   foldConversation,
-  type MessageKeys as Keys,
-  MessageKeys,
   MESSAGE_TEXT_CHARS,
+  MessageKeys,
+  type MessageKeys as Keys,
   type OpenedMessage,
 } from "../lib/messages/mod.ts";
 
@@ -59,7 +59,9 @@ export function Conversation(
     });
     view.value = folded;
     const newest = folded.messages[folded.messages.length - 1];
-    if (newest) markRead(reader, conversation, { upTo: newest.ts }).catch(() => {});
+    if (newest) {
+      markRead(reader, conversation, { upTo: newest.ts }).catch(() => {});
+    }
   };
 
   useEffect(() => {
@@ -71,6 +73,8 @@ export function Conversation(
         status.value = "no-identity";
         return;
       }
+      // Marks let benchmarks time opening: fetch, decrypt and first render.
+      performance.mark("kith:conversation-open");
       const keys = new MessageKeys(identity.secretKey);
       const [{ messages }, blocked] = await Promise.all([
         fetchMessages(`/api/messages/${conversation}?limit=1000`, keys),
@@ -106,8 +110,14 @@ export function Conversation(
   }, [reader, conversation]);
 
   useEffect(() => {
+    if (!view.value) return;
     // Newest at the bottom, as in every messenger.
     document.getElementById("message-end")?.scrollIntoView({ block: "end" });
+    if (
+      performance.getEntriesByName("kith:conversation-rendered").length === 0
+    ) {
+      performance.mark("kith:conversation-rendered");
+    }
   }, [view.value?.messages.length]);
 
   if (status.value === "no-identity") {

@@ -4,8 +4,8 @@ import { sendMessage } from "../lib/browser/messages.ts";
 import {
   groupIdOf,
   type Letter,
-  MessageKeys,
   MESSAGE_TEXT_CHARS,
+  MessageKeys,
 } from "../lib/messages/mod.ts";
 import { encodeBase64Url } from "../lib/protocol/mod.ts";
 

@@ -2,13 +2,23 @@
  * Encrypted messages in real Chromium: two people on two instances (separate
  * processes) write to each other both ways and see replies arrive live; then
  * nothing either instance stored (KV, its data folder, what its GUN socket
- * serves) holds a plaintext.
+ * serves) holds a plaintext. And the safety rules on one instance: tampered
+ * ciphertext, non-members, leaving, blocking.
  */
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import { browserTest } from "./browser/harness.ts";
 import { startNode, waitUntil } from "./cluster.ts";
 import { rawGunClient } from "./gun_client.ts";
+import { postLines, startTestInstance, testAuthor } from "./helpers.ts";
+import {
+  directConversationKey,
+  groupIdOf,
+  type Letter,
+  MessageKeys,
+  sealMessage,
+} from "../lib/messages/mod.ts";
+import { decodeBase64Url, encodeBase64Url } from "../lib/protocol/mod.ts";
 
 const SECRET_ONE = "plaintext-canary-7Q3 hello Bob, the key is under the mat";
 const SECRET_TWO = "plaintext-canary-9Z4 thanks Alice, found it";
@@ -176,3 +186,162 @@ function stringify(value: unknown): string {
     (_, item) => typeof item === "bigint" ? String(item) : item,
   ) ?? "";
 }
+
+/** Puts a known key into this browser's identity store, as a restore would. */
+async function signInAs(
+  context: BrowserContext,
+  url: string,
+  person: { key: string; secretKey: Uint8Array },
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${url}/healthz`);
+  await page.evaluate(async (secret) => {
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open("kith", 1);
+      request.onupgradeneeded = () =>
+        request.result.createObjectStore("identity");
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        const tx = request.result.transaction("identity", "readwrite");
+        tx.objectStore("identity").put(new Uint8Array(secret), "current");
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+  }, [...person.secretKey]);
+  await context.addCookies([{
+    name: "kith_author",
+    value: `${new URL(url).port}:${person.key}`,
+    url,
+  }]);
+  return page;
+}
+
+/** A signed `dm` record whose box `tamper` may change after sealing. */
+function dmLine(
+  from: ReturnType<typeof testAuthor>,
+  letter: Letter,
+  tamper: (box: Uint8Array) => void = () => {},
+): string {
+  const box = decodeBase64Url(
+    sealMessage(new MessageKeys(from.secretKey), letter),
+  )!;
+  tamper(box);
+  const content: { to: string[]; box: string; conv?: string } = {
+    to: [...letter.to],
+    box: encodeBase64Url(box),
+  };
+  if (letter.conv) content.conv = letter.conv;
+  return from.next("dm", content).line;
+}
+
+browserTest(
+  "tampered messages show a marker; non-members, leavers and blocked people are not shown; a recipient leaves a group",
+  async (browser) => {
+    const instance = await startTestInstance();
+    try {
+      const { url } = instance;
+      const [alice, bob, carol, mallory] = [0, 1, 2, 3].map(() => testAuthor());
+      const names = ["Alice", "Bob", "Carol", "Mallory"];
+      await postLines(
+        url,
+        [alice, bob, carol, mallory].map((person, i) =>
+          person.next("profile", { name: names[i] }).line
+        ),
+      );
+      // Direct: one good message, one whose body was flipped after sealing
+      // (the entry is still validly signed: only the box is bad).
+      await postLines(url, [
+        dmLine(alice, {
+          to: [bob.key],
+          payload: { kind: "message", text: "a good message" },
+        }),
+      ]);
+      await postLines(url, [
+        dmLine(alice, {
+          to: [bob.key],
+          payload: { kind: "message", text: "tampered in transit" },
+        }, (box) => box[box.length - 5] ^= 1),
+      ]);
+      // A group started by Alice with Bob and Carol.
+      const salt = encodeBase64Url(new Uint8Array(16).fill(9));
+      const conv = groupIdOf(alice.key, salt);
+      const group = (
+        from: typeof alice,
+        to: string[],
+        payload: Letter["payload"],
+      ) => postLines(url, [dmLine(from, { to, conv, payload })]);
+      await group(alice, [bob.key, carol.key], {
+        kind: "message",
+        text: "welcome to the trio",
+        group: { salt, name: "Trio" },
+      });
+      await group(carol, [alice.key, bob.key], {
+        kind: "message",
+        text: "carol here",
+      });
+      await group(mallory, [alice.key, bob.key, carol.key], {
+        kind: "message",
+        text: "mallory was never invited",
+      });
+      await group(carol, [alice.key, bob.key], { kind: "leave" });
+      await group(carol, [alice.key, bob.key], {
+        kind: "message",
+        text: "carol after leaving",
+      });
+
+      const context = await browser.newContext();
+      const page = await signInAs(context, url, bob);
+      await page.goto(
+        `${url}/messages/${directConversationKey(alice.key, [bob.key])}`,
+      );
+      await page.waitForSelector("html[data-hydrated=true]");
+      await page.locator(".message", { hasText: "a good message" }).waitFor();
+      await page.getByText("Could not decrypt this message").waitFor();
+      assert.equal(await page.getByText("tampered in transit").count(), 0);
+
+      await page.goto(`${url}/messages/${conv}`);
+      await page.waitForSelector("html[data-hydrated=true]");
+      await page.getByRole("heading", { name: "Trio" }).waitFor();
+      await page.locator(".message", { hasText: "carol here" }).waitFor();
+      await page.getByText("Carol left the group").waitFor();
+      assert.equal(
+        await page.getByText("mallory was never invited").count(),
+        0,
+      );
+      assert.equal(await page.getByText("carol after leaving").count(), 0);
+
+      // Bob blocks Alice: her messages go, here and in the inbox.
+      page.once("dialog", (dialog) => dialog.accept());
+      await page.getByRole("button", { name: "Block Alice" }).click();
+      await page.getByText("1 message from people you blocked hidden")
+        .waitFor();
+      assert.equal(await page.getByText("welcome to the trio").count(), 0);
+      await page.goto(`${url}/messages`);
+      await page.waitForSelector("html[data-hydrated=true]");
+      await page.locator(".conversation-link", { hasText: "Trio" }).waitFor();
+      assert.equal(
+        await page.locator(".conversation-link", { hasText: "a good message" })
+          .count(),
+        0,
+      );
+
+      // Bob leaves the group from the page.
+      await page.goto(`${url}/messages/${conv}`);
+      await page.waitForSelector("html[data-hydrated=true]");
+      page.once("dialog", (dialog) => dialog.accept());
+      await page.getByRole("button", { name: "Leave group" }).click();
+      await page.getByText("You left this group.").waitFor();
+      const listed = await (await fetch(`${url}/api/messages/${conv}`)).json();
+      assert.equal(
+        listed.messages.filter((m: { line: string }) =>
+          m.line.includes(`"author":"${bob.key}"`)
+        ).length,
+        1,
+      );
+      await context.close();
+    } finally {
+      await instance.close();
+    }
+  },
+);

@@ -113,7 +113,8 @@ const byTime = (a: OpenedMessage, b: OpenedMessage) =>
 /**
  * Folds the messages of one conversation into what `reader` sees.
  *
- * - Direct: every message of its two (or one) participants.
+ * - Direct: every message of its two (or one) participants that names no
+ *   `conv`; a message that claims the direct key as its `conv` is ignored.
  * - Group: members are the participants of the creator's start message
  *   (the earliest one whose salt yields the group id); a member's `leave`
  *   removes them; messages by non-members, and a leaver's later messages,
@@ -132,9 +133,17 @@ export function foldConversation(
   messages: readonly OpenedMessage[],
   options: { reader: string; blocked?: ReadonlySet<string> },
 ): ConversationView {
-  const sorted = [...messages].sort(byTime);
   const blocked = options.blocked ?? new Set<string>();
-  const isGroup = sorted.some((message) => message.conv === key);
+  // A `conv` is chosen by its sender, so anyone can claim a direct key as
+  // one: messages count only where their own envelope puts them.
+  const isDirectMessage = (message: OpenedMessage) =>
+    message.conv === undefined &&
+    directConversationKey(message.author, message.to) === key;
+  const isDirect = messages.some(isDirectMessage);
+  const sorted = messages.filter((message) =>
+    isDirect ? isDirectMessage(message) : message.conv === key
+  ).sort(byTime);
+  const isGroup = !isDirect && sorted.length > 0;
   const view: ConversationView = {
     key,
     kind: isGroup ? "group" : "direct",
@@ -164,7 +173,6 @@ export function foldConversation(
   let readerLeft = false;
   for (const message of sorted) {
     if (readerLeft) break;
-    if (isGroup && message.conv !== key) continue;
     if (!members.has(message.author)) {
       view.hidden.notMember++;
       continue;

@@ -58,7 +58,9 @@ const start = (ts = 1) =>
 
 const texts = (messages: OpenedMessage[]) =>
   messages.map((m) =>
-    m.payload?.kind === "message" ? m.payload.text : m.payload?.kind ?? m.failure
+    m.payload?.kind === "message"
+      ? m.payload.text
+      : m.payload?.kind ?? m.failure
   );
 
 Deno.test("directConversationKey is the same whoever sends, in any order", () => {
@@ -247,7 +249,10 @@ Deno.test("messages members sent that could not be opened stay, with their failu
       ...inGroup,
       failure: "cannot_decrypt",
     }),
-    msg(carol, others(carol), 3, undefined, { ...inGroup, failure: "retracted" }),
+    msg(carol, others(carol), 3, undefined, {
+      ...inGroup,
+      failure: "retracted",
+    }),
     msg(dave, [alice], 4, undefined, { ...inGroup, failure: "cannot_decrypt" }),
   ];
   const view = foldConversation(group, messages, { reader: alice });
@@ -319,4 +324,16 @@ Deno.test("sealed, opened and folded: a small group end to end", () => {
     "leave",
     "not_a_recipient",
   ]);
+});
+
+Deno.test("a message claiming a direct conversation's key as its conv is not part of it", () => {
+  const convKey = directConversationKey(alice, [bob]);
+  const view = foldConversation(convKey, [
+    msg(alice, [bob], 1, text("real")),
+    msg(dave, [alice, bob], 2, text("forged"), { conv: convKey }),
+  ], { reader: alice });
+  assert.equal(view.kind, "direct");
+  assert.equal(view.started, true);
+  assert.deepEqual(view.members, [alice, bob].sort());
+  assert.deepEqual(texts(view.messages), ["real"]);
 });

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { BUCKETS, MAX_PLAINTEXT_BYTES, MessageError, pad, unpad } from "./mod.ts";
+import {
+  BUCKETS,
+  MAX_PLAINTEXT_BYTES,
+  MessageError,
+  pad,
+  unpad,
+} from "./mod.ts";
 
 function throwsReason(fn: () => unknown, reason: string, message: string) {
   assert.throws(fn, (error: unknown) => {

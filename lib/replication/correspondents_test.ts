@@ -4,7 +4,11 @@ import { verifyEd25519 } from "../crypto/mod.ts";
 import { Ingest } from "../ingest/mod.ts";
 import { MessageKeys, sealMessage } from "../messages/mod.ts";
 import { RecordStore } from "../store/mod.ts";
-import { testAuthor } from "../../tests/helpers.ts";
+import {
+  postLines,
+  startTestInstance,
+  testAuthor,
+} from "../../tests/helpers.ts";
 import { Firewall } from "./firewall.ts";
 import { logSoul, segmentKey } from "./layout.ts";
 import { Subscriptions } from "./subscriptions.ts";
@@ -226,6 +230,41 @@ Deno.test("addCorrespondent of a local author, or twice of anyone, is a no-op", 
     assert.equal(subscriptions.has(friend.key), true);
     assert.equal(subscriptions.isLocal(friend.key), false);
   });
+});
+
+Deno.test("recipients of a local author's dm are replicated, across a restart", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "kith_correspondents_" });
+  try {
+    const [alice, bob, carol, dave] = [1, 2, 3, 4].map(() => testAuthor());
+    const first = await startTestInstance([], { dataDir });
+    try {
+      await postLines(first.url, [
+        dm(alice, [bob.key, carol.key]).line,
+        alice.next("post", { text: "no recipients here" }).line,
+      ]);
+      const authors = () => first.info.replication.authors;
+      await waitFor(() =>
+        authors().includes(bob.key) && authors().includes(carol.key)
+      );
+      assert.equal(first.info.replication.isLocal(bob.key), false);
+      assert.equal(authors().includes(dave.key), false);
+    } finally {
+      await first.close();
+    }
+    const second = await startTestInstance([], { dataDir });
+    try {
+      const authors = second.info.replication.authors;
+      for (const author of [alice.key, bob.key, carol.key]) {
+        assert.ok(authors.includes(author), "kept in KV");
+      }
+      assert.equal(second.info.replication.isLocal(alice.key), true);
+      assert.equal(second.info.replication.isLocal(bob.key), false);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
 });
 
 async function waitFor(check: () => boolean) {

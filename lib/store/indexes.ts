@@ -6,10 +6,7 @@
  * @module
  */
 import type { Content, Entry, PostContent } from "../protocol/mod.ts";
-import {
-  conversationKeyOf,
-  participantsOf,
-} from "../messages/conversation.ts";
+import { conversationKeyOf, participantsOf } from "../messages/conversation.ts";
 import { KEYS } from "./schema.ts";
 
 const NOBODY: ReadonlySet<string> = new Set();

@@ -83,8 +83,12 @@ async function filterOf(ctx: RouteContext<AppState>): Promise<LiveFilter> {
       return { kind, author: viewer };
     }
     case "messages": {
-      const author = value || viewerOf(ctx.hono);
-      if (!author || !KEY.test(author)) {
+      if (value) {
+        if (!KEY.test(value)) break;
+        return { kind, author: value };
+      }
+      const author = viewerOf(ctx.hono);
+      if (!author) {
         throw new HttpError(
           400,
           "The messages stream needs messages:<author key> or a signed-in browser",

@@ -27,7 +27,9 @@ export const handler = {
     );
     const reader = viewerOf(ctx.hono);
     const headers = { "Cache-Control": "private, no-cache" };
-    if (!reader) return ctx.render({ reader: null } satisfies Data, { headers });
+    if (!reader) {
+      return ctx.render({ reader: null } satisfies Data, { headers });
+    }
     const { kv } = ctx.state.instance;
     const page = await conversationMessages(kv, conversation, {
       limit: MESSAGE_PAGE.max,
