@@ -10,6 +10,7 @@ import { measureIngest, measurePosts } from "./records.ts";
 import { measureVerify } from "./verify_log.ts";
 import { benchReplication } from "./replication_report.ts";
 import { benchSocial } from "./social_report.ts";
+import { benchMessages } from "./messages_report.ts";
 import { kb, list, machine, ok, writeSection } from "./_report.ts";
 import { measureColdStart, measureIslandJs, measureOverhead } from "./web.ts";
 
@@ -209,6 +210,7 @@ const benches: Record<string, () => Promise<void>> = {
   records: benchRecords,
   replication: benchReplication,
   social: benchSocial,
+  messages: benchMessages,
 };
 const chosen = Deno.args.length > 0 ? Deno.args : Object.keys(benches);
 for (const name of chosen) {

@@ -11,7 +11,12 @@ import {
   openLine,
   sendMessage,
 } from "../lib/browser/messages.ts";
-import { nameOf, previewOf, titleOf } from "../lib/browser/conversations.ts";
+import {
+  formatTime,
+  nameOf,
+  previewOf,
+  titleOf,
+} from "../lib/browser/conversations.ts";
 import {
   type ConversationView,
   foldConversation,
@@ -305,7 +310,7 @@ function MessageItem(
         )
         : <p class="message-text">{previewOf(message, names)}</p>}
       <time dateTime={new Date(message.ts).toISOString()}>
-        {new Date(message.ts).toLocaleString()}
+        {formatTime(message.ts)}
       </time>
     </li>
   );

@@ -5,6 +5,7 @@ import { blockedAuthors, readMarkers } from "../lib/browser/message_store.ts";
 import { fetchMessages } from "../lib/browser/messages.ts";
 import {
   type ConversationSummary,
+  formatTime,
   previewOf,
   summarize,
 } from "../lib/browser/conversations.ts";
@@ -130,7 +131,7 @@ export function Inbox(
                   <time
                     dateTime={new Date(conversation.last.ts).toISOString()}
                   >
-                    {new Date(conversation.last.ts).toLocaleString()}
+                    {formatTime(conversation.last.ts)}
                   </time>
                 )}
               </a>

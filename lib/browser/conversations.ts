@@ -22,6 +22,20 @@ export interface ConversationSummary {
   left: boolean;
 }
 
+let timeFormat: Intl.DateTimeFormat | null = null;
+
+/**
+ * A message time in the reader's locale. One shared formatter: calling
+ * `toLocaleString` per message costs more than decrypting it.
+ */
+export function formatTime(ts: number): string {
+  timeFormat ??= new Intl.DateTimeFormat(undefined, {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+  return timeFormat.format(ts);
+}
+
 /** How a person is named on message pages: profile name, else handle. */
 export function nameOf(
   author: string,
