@@ -9,7 +9,11 @@
 import { type Browser, chromium } from "playwright-core";
 import { startNode, waitUntil } from "../tests/cluster.ts";
 import { postLines, startTestInstance, testAuthor } from "../tests/helpers.ts";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../tests/browser/harness.ts";
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  signInAs,
+} from "../tests/browser/harness.ts";
 import {
   directConversationKey,
   type Envelope,
@@ -292,39 +296,9 @@ function measureClientPath(
   return samples;
 }
 
-/**
- * A browser context holding `person`'s key: IndexedDB `kith`/`identity`/
- * `current` and the `kith_author` cookie, as useIdentity in
- * tests/messages_browser_test.ts puts them.
- */
-async function contextAs(
-  browser: Browser,
-  url: string,
-  person: Author,
-) {
+async function contextAs(browser: Browser, url: string, person: Author) {
   const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${url}/healthz`);
-  await page.evaluate(async (secret) => {
-    await new Promise<void>((resolve, reject) => {
-      const request = indexedDB.open("kith", 1);
-      request.onupgradeneeded = () =>
-        request.result.createObjectStore("identity");
-      request.onerror = () => reject(request.error);
-      request.onsuccess = () => {
-        const tx = request.result.transaction("identity", "readwrite");
-        tx.objectStore("identity").put(new Uint8Array(secret), "current");
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      };
-    });
-  }, [...person.secretKey]);
-  await context.addCookies([{
-    name: "kith_author",
-    value: `${new URL(url).port}:${person.key}`,
-    url,
-  }]);
-  await page.close();
+  await (await signInAs(context, url, person)).close();
   return context;
 }
 

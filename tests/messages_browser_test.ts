@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
-import { browserTest } from "./browser/harness.ts";
+import { browserTest, signInAs } from "./browser/harness.ts";
 import { startNode, waitUntil } from "./cluster.ts";
 import { rawGunClient } from "./gun_client.ts";
 import { postLines, startTestInstance, testAuthor } from "./helpers.ts";
@@ -185,36 +185,6 @@ function stringify(value: unknown): string {
     value,
     (_, item) => typeof item === "bigint" ? String(item) : item,
   ) ?? "";
-}
-
-/** Puts a known key into this browser's identity store, as a restore would. */
-async function signInAs(
-  context: BrowserContext,
-  url: string,
-  person: { key: string; secretKey: Uint8Array },
-): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${url}/healthz`);
-  await page.evaluate(async (secret) => {
-    await new Promise<void>((resolve, reject) => {
-      const request = indexedDB.open("kith", 1);
-      request.onupgradeneeded = () =>
-        request.result.createObjectStore("identity");
-      request.onerror = () => reject(request.error);
-      request.onsuccess = () => {
-        const tx = request.result.transaction("identity", "readwrite");
-        tx.objectStore("identity").put(new Uint8Array(secret), "current");
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      };
-    });
-  }, [...person.secretKey]);
-  await context.addCookies([{
-    name: "kith_author",
-    value: `${new URL(url).port}:${person.key}`,
-    url,
-  }]);
-  return page;
 }
 
 /** A signed `dm` record whose box `tamper` may change after sealing. */

@@ -7,6 +7,7 @@
  */
 import { publicKeyOf } from "../crypto/keys.ts";
 import { encodeBase64Url } from "../protocol/mod.ts";
+import { storeRequest } from "./indexed_db.ts";
 
 const DATABASE = "kith";
 const STORE = "identity";
@@ -22,30 +23,15 @@ export interface StoredIdentity {
   secretKey: Uint8Array;
 }
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DATABASE, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () =>
-      reject(new Error(`Cannot open this browser's storage: ${request.error}`));
-  });
-}
-
-async function run<T>(
+function run<T>(
   mode: IDBTransactionMode,
   work: (store: IDBObjectStore) => IDBRequest,
 ): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const request = work(db.transaction(STORE, mode).objectStore(STORE));
-      request.onsuccess = () => resolve(request.result as T);
-      request.onerror = () => reject(request.error);
-    });
-  } finally {
-    db.close();
-  }
+  return storeRequest<T>({ database: DATABASE, stores: [STORE] }, {
+    store: STORE,
+    mode,
+    work,
+  });
 }
 
 /**

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { storeRequest } from "./indexed_db.ts";
 
 const DATABASE = "kith-messages";
 const BLOCKED = "blocked";
@@ -13,34 +14,16 @@ const READ = "read";
 /** Event fired on `globalThis` when the block list changes. */
 export const BLOCKS_EVENT = "kith-blocks";
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DATABASE, 1);
-    request.onupgradeneeded = () => {
-      request.result.createObjectStore(BLOCKED);
-      request.result.createObjectStore(READ);
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () =>
-      reject(new Error(`Cannot open this browser's storage: ${request.error}`));
-  });
-}
-
-async function run<T>(
+function run<T>(
   store: string,
   mode: IDBTransactionMode,
   work: (store: IDBObjectStore) => IDBRequest,
 ): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const request = work(db.transaction(store, mode).objectStore(store));
-      request.onsuccess = () => resolve(request.result as T);
-      request.onerror = () => reject(request.error);
-    });
-  } finally {
-    db.close();
-  }
+  return storeRequest<T>({ database: DATABASE, stores: [BLOCKED, READ] }, {
+    store,
+    mode,
+    work,
+  });
 }
 
 /**

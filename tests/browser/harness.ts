@@ -7,7 +7,12 @@
  *
  * @module
  */
-import { type Browser, chromium } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Page,
+} from "playwright-core";
 
 /** Where Chromium is expected; override with `KITH_CHROMIUM`. */
 export const CHROMIUM_PATH = Deno.env.get("KITH_CHROMIUM") ??
@@ -109,4 +114,43 @@ export function serve(
       await server.shutdown();
     },
   };
+}
+
+/**
+ * Puts a known key into the browser's identity store (IndexedDB `kith`,
+ * as the identity island keeps it) and sets the reader cookie, as a restore
+ * from a backup would. Returns a page of `context` left on `/healthz`.
+ *
+ * @example
+ * ```ts
+ * const page = await signInAs(context, url, testAuthor());
+ * ```
+ */
+export async function signInAs(
+  context: BrowserContext,
+  url: string,
+  person: { key: string; secretKey: Uint8Array },
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${url}/healthz`);
+  await page.evaluate(async (secret) => {
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open("kith", 1);
+      request.onupgradeneeded = () =>
+        request.result.createObjectStore("identity");
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        const tx = request.result.transaction("identity", "readwrite");
+        tx.objectStore("identity").put(new Uint8Array(secret), "current");
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+  }, [...person.secretKey]);
+  await context.addCookies([{
+    name: "kith_author",
+    value: `${new URL(url).port}:${person.key}`,
+    url,
+  }]);
+  return page;
 }
