@@ -77,3 +77,27 @@ export function spawnInstance(
     dataDir,
   ]);
 }
+
+/**
+ * Runs `run` with `count` fresh data folders on disk, removed afterwards.
+ *
+ * @example
+ * ```ts
+ * await withDirs(2, ([a, b]) => measure(a, b), "kith_bench_");
+ * ```
+ */
+export async function withDirs<T>(
+  count: number,
+  run: (dirs: string[]) => Promise<T>,
+  prefix = "kith_bench_",
+): Promise<T> {
+  const dirs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    dirs.push(await Deno.makeTempDir({ prefix }));
+  }
+  try {
+    return await run(dirs);
+  } finally {
+    for (const dir of dirs) await Deno.remove(dir, { recursive: true });
+  }
+}

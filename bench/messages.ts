@@ -23,25 +23,9 @@ import {
   sealMessage,
 } from "../lib/messages/mod.ts";
 import { openLine } from "../lib/browser/messages.ts";
-import { median } from "./_process.ts";
+import { median, withDirs } from "./_process.ts";
 
 type Author = ReturnType<typeof testAuthor>;
-
-/** Data folders on disk for the instances of a run; removed afterwards. */
-async function withDirs<T>(
-  count: number,
-  run: (dirs: string[]) => Promise<T>,
-): Promise<T> {
-  const dirs: string[] = [];
-  for (let i = 0; i < count; i++) {
-    dirs.push(await Deno.makeTempDir({ prefix: "kith_msg_bench_" }));
-  }
-  try {
-    return await run(dirs);
-  } finally {
-    for (const dir of dirs) await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** The value at quantile `q` of ascending `sorted`. */
 function quantile(sorted: number[], q: number): number {

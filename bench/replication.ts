@@ -7,24 +7,8 @@
  */
 import { type Node, posts, startNode, waitUntil } from "../tests/cluster.ts";
 import { testAuthor } from "../tests/helpers.ts";
-import { median } from "./_process.ts";
+import { median, withDirs } from "./_process.ts";
 import { startTcpProxy } from "../tests/tcp_proxy.ts";
-
-/** Data folders on disk for every instance of a run; removed afterwards. */
-async function withDirs<T>(
-  count: number,
-  run: (dirs: string[]) => Promise<T>,
-): Promise<T> {
-  const dirs: string[] = [];
-  for (let i = 0; i < count; i++) {
-    dirs.push(await Deno.makeTempDir({ prefix: "kith_repl_bench_" }));
-  }
-  try {
-    return await run(dirs);
-  } finally {
-    for (const dir of dirs) await Deno.remove(dir, { recursive: true });
-  }
-}
 
 async function postInBatches(node: Node, lines: string[]) {
   for (let i = 0; i < lines.length; i += 5_000) {

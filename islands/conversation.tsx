@@ -42,9 +42,9 @@ export function Conversation(
   props: {
     reader: string;
     conversation: string;
-    names: Record<string, string>;
   },
 ) {
+  const listedNames = useSignal<Record<string, string>>({});
   const view = useSignal<ConversationView | null>(null);
   const status = useSignal<"loading" | "ready" | "no-identity" | "error">(
     "loading",
@@ -53,7 +53,8 @@ export function Conversation(
   const text = useSignal("");
   const busy = useSignal(false);
   const loaded = useRef<Loaded | null>(null);
-  const { reader, conversation, names } = props;
+  const { reader, conversation } = props;
+  const names = listedNames.value;
 
   const refold = () => {
     const state = loaded.current;
@@ -81,11 +82,12 @@ export function Conversation(
       // Marks let benchmarks time opening: fetch, decrypt and first render.
       performance.mark("kith:conversation-open");
       const keys = new MessageKeys(identity.secretKey);
-      const [{ messages }, blocked] = await Promise.all([
+      const [{ messages, names: listed }, blocked] = await Promise.all([
         fetchMessages(`/api/messages/${conversation}?limit=1000`, keys),
         blockedAuthors(reader),
       ]);
       if (stopped) return;
+      listedNames.value = listed;
       loaded.current = {
         identity,
         keys,

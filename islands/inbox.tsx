@@ -22,10 +22,9 @@ type State =
  * The reader's conversations, decrypted in this browser: title, last
  * message, unread count; refreshed live as messages arrive.
  */
-export function Inbox(
-  props: { reader: string; names: Record<string, string> },
-) {
+export function Inbox(props: { reader: string }) {
   const state = useSignal<State>({ status: "loading" });
+  const names = useSignal<Record<string, string>>({});
 
   useEffect(() => {
     let source: EventSource | null = null;
@@ -38,7 +37,7 @@ export function Inbox(
       }
       const keys = new MessageKeys(identity.secretKey);
       const refresh = async () => {
-        const [{ messages }, blocked, read] = await Promise.all([
+        const [listing, blocked, read] = await Promise.all([
           fetchMessages(
             `/api/messages?participant=${props.reader}&limit=1000`,
             keys,
@@ -47,13 +46,14 @@ export function Inbox(
           readMarkers(props.reader),
         ]);
         if (stopped) return;
+        names.value = listing.names;
         state.value = {
           status: "ready",
-          conversations: summarize(messages, {
+          conversations: summarize(listing.messages, {
             reader: props.reader,
             blocked,
             read,
-            names: props.names,
+            names: listing.names,
           }),
         };
       };
@@ -124,7 +124,7 @@ export function Inbox(
                   {conversation.left
                     ? "You left this group"
                     : conversation.last
-                    ? previewOf(conversation.last, props.names)
+                    ? previewOf(conversation.last, names.value)
                     : ""}
                 </span>
                 {conversation.last && (

@@ -11,7 +11,12 @@ import {
   sealMessage,
 } from "../lib/messages/mod.ts";
 import { encodeBase64Url } from "../lib/protocol/mod.ts";
-import { postLines, startTestInstance, testAuthor } from "./helpers.ts";
+import {
+  fetchPage,
+  postLines,
+  startTestInstance,
+  testAuthor,
+} from "./helpers.ts";
 
 type Author = ReturnType<typeof testAuthor>;
 interface Listed {
@@ -21,6 +26,7 @@ interface Listed {
 interface Listing {
   messages: Listed[];
   cursor: string | null;
+  names: Record<string, string>;
 }
 
 /**
@@ -117,6 +123,8 @@ Deno.test("inboxes and conversations list direct and group messages, newest firs
         line: record.line,
       })),
       cursor: null,
+      // Nobody here has published a profile name.
+      names: {},
     });
     const threeOf = expected(
       [welcome, group],
@@ -136,6 +144,7 @@ Deno.test("inboxes and conversations list direct and group messages, newest firs
     assert.deepEqual(await inbox(url, nobody.key), {
       messages: [],
       cursor: null,
+      names: {},
     });
 
     assert.deepEqual(
@@ -157,7 +166,7 @@ Deno.test("inboxes and conversations list direct and group messages, newest firs
         url,
         directConversationKey(alice.key, [bob.key, carol.key]),
       ),
-      { messages: [], cursor: null },
+      { messages: [], cursor: null, names: {} },
     );
 
     // The listed lines decrypt to what was sent, for exactly the participants.
@@ -281,10 +290,12 @@ Deno.test("bad queries answer 400 with {error, reason}", async () => {
       assert.deepEqual(await inbox(url, alice.key, `&limit=${limit}`), {
         messages: [],
         cursor: null,
+        names: {},
       });
       assert.deepEqual(await conversation(url, key, `&limit=${limit}`), {
         messages: [],
         cursor: null,
+        names: {},
       });
     }
   });
@@ -312,6 +323,7 @@ Deno.test("a retracted dm disappears from every inbox and from its conversation"
     const only = {
       messages: [{ conversation: key, line: second.line }],
       cursor: null,
+      names: {},
     };
     assert.deepEqual(await inbox(url, alice.key), only);
     assert.deepEqual(await inbox(url, bob.key), only);
@@ -435,14 +447,9 @@ Deno.test("the messages stream tells a participant of dms they send or receive, 
       );
       assert.equal(response.status, 400, bad);
       const { reason } = await response.json();
-      // A malformed key may fairly be called either; no key and no cookie
-      // is a missing viewer.
-      assert.ok(
-        bad === "messages"
-          ? reason === "no_viewer"
-          : ["no_viewer", "bad_stream"].includes(reason),
-        `${bad}: ${reason}`,
-      );
+      // A malformed key is a bad stream, as for author:<key>; no key and
+      // no cookie is a missing viewer.
+      assert.equal(reason, bad === "messages" ? "no_viewer" : "bad_stream");
     }
   });
 });
@@ -480,5 +487,43 @@ Deno.test("a stranger who names a direct key as conv cannot join or hide that co
     assert.equal(view.kind, "direct");
     assert.deepEqual(view.members, [alice.key, bob.key].sort());
     assert.deepEqual(view.messages.map((m) => m.author), [alice.key]);
+  });
+});
+
+Deno.test("listings name the people in them from their profiles", async () => {
+  await withInstance(async (url) => {
+    const [alice, bob, carol] = authors(3);
+    await postLines(url, [
+      alice.next("profile", { name: "Alice" }).line,
+      carol.next("profile", { name: "Carol" }).line,
+      message(alice, [bob.key, carol.key], text("hi both")).line,
+    ]);
+    const want = { [alice.key]: "Alice", [carol.key]: "Carol" };
+    assert.deepEqual((await inbox(url, bob.key)).names, want);
+    const key = directConversationKey(alice.key, [bob.key, carol.key]);
+    assert.deepEqual((await conversation(url, key)).names, want);
+  });
+});
+
+Deno.test("message pages are shells: sign-in prompt, island for readers, 400 for a bad key", async () => {
+  await withInstance(async (url) => {
+    const [alice] = authors(1);
+    const key = directConversationKey(alice.key, [alice.key]);
+    const signedOut = await fetchPage(`${url}/messages`);
+    assert.match(signedOut, /Sign in to read your messages/);
+    assert.doesNotMatch(signedOut, /<kith-island/);
+    const inboxPage = await fetchPage(`${url}/messages`, { reader: alice.key });
+    assert.match(inboxPage, /data-island/);
+    assert.match(inboxPage, /needs\s+JavaScript/);
+    const conversationPage = await fetchPage(`${url}/messages/${key}`, {
+      reader: alice.key,
+    });
+    assert.match(conversationPage, /data-island/);
+    assert.match(
+      await fetchPage(`${url}/messages/${key}`),
+      /Sign in to read this conversation/,
+    );
+    const bad = await fetchPage(`${url}/messages/not-a-key`, { status: 400 });
+    assert.match(bad, /A conversation key is a SHA-256/);
   });
 });

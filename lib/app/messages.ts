@@ -8,10 +8,15 @@
  */
 import { conversationKeyOf } from "../messages/mod.ts";
 import { decodeBase64Url } from "../protocol/mod.ts";
-import { indexPage, KEYS, type Page, unpack } from "../store/mod.ts";
+import {
+  type EntryWithContent,
+  indexPage,
+  KEYS,
+  type Page,
+} from "../store/mod.ts";
 import { HttpError } from "../web/mod.ts";
 import { paged } from "./paging.ts";
-import { type Profile, profilesOf } from "./profiles.ts";
+import { profilesOf } from "./profiles.ts";
 
 /** Default and largest page of messages. */
 export const MESSAGE_PAGE = { default: 200, max: 1_000 } as const;
@@ -25,26 +30,21 @@ export interface MessageRecord {
 }
 
 /**
- * Checks a 32-byte base64url key from a URL (author or conversation).
+ * Checks a conversation key from a URL (a SHA-256 in base64url).
  *
- * @throws {HttpError} 400 with `reason` (`bad_author`, `bad_conversation`).
+ * @throws {HttpError} 400 `bad_conversation`.
  *
  * @example
  * ```ts
- * const author = parseKeyParam(ctx.params.author, "author");
+ * const key = parseConversationParam(ctx.params.conversation);
  * ```
  */
-export function parseKeyParam(
-  value: string | null | undefined,
-  what: "author" | "conversation",
-): string {
-  if (!value || !decodeBase64Url(value, { expectedBytes: 32 })) {
+export function parseConversationParam(value: string): string {
+  if (!decodeBase64Url(value, { expectedBytes: 32 })) {
     throw new HttpError(
       400,
-      what === "author"
-        ? "An author is a public key: 43 base64url characters"
-        : "A conversation key is a SHA-256 in base64url (43 characters)",
-      { reason: what === "author" ? "bad_author" : "bad_conversation" },
+      "A conversation key is a SHA-256 in base64url (43 characters)",
+      { reason: "bad_conversation" },
     );
   }
   return value;
@@ -69,8 +69,15 @@ export function parseMessageLimit(url: URL): number {
   return limit;
 }
 
+/** A page of messages with the display names of everyone in them. */
+export interface MessagePage extends Page<MessageRecord> {
+  /** Profile names by author key (authors without a name are left out). */
+  names: Record<string, string>;
+}
+
 /**
- * Messages of one conversation, newest first.
+ * Messages of one conversation, newest first, with the names of the
+ * people in them.
  *
  * @throws {HttpError} 400 `bad_cursor`.
  *
@@ -83,19 +90,17 @@ export async function conversationMessages(
   kv: Deno.Kv,
   conversation: string,
   options: { cursor?: string; limit: number },
-): Promise<Page<MessageRecord>> {
+): Promise<MessagePage> {
   const page = await paged(() =>
     indexPage(kv, KEYS.conversationPrefix(conversation), options)
   );
-  return {
-    items: page.items.map(({ line }) => ({ conversation, line })),
-    cursor: page.cursor,
-  };
+  return withNames(kv, page, () => conversation);
 }
 
 /**
  * Every message `participant` sent or received, newest first, each with
- * its conversation key.
+ * its conversation key, and the names of the people in them. Retracted
+ * messages have no envelope left to place them and are left out.
  *
  * @throws {HttpError} 400 `bad_cursor`.
  *
@@ -108,61 +113,44 @@ export async function inboxMessages(
   kv: Deno.Kv,
   participant: string,
   options: { cursor?: string; limit: number },
-): Promise<Page<MessageRecord>> {
+): Promise<MessagePage> {
   const page = await paged(() =>
     indexPage(kv, KEYS.inboxPrefix(participant), options)
   );
-  const items: MessageRecord[] = [];
-  for (const { entry, content, line } of page.items) {
-    // A retracted message has no content left to place it; it is gone.
-    if (content === null) continue;
-    const conversation = conversationKeyOf(
-      entry.author,
-      content as { to: string[]; conv?: string },
-    );
-    items.push({ conversation, line });
-  }
-  return { items, cursor: page.cursor };
+  return withNames(
+    kv,
+    page,
+    (entry, content) => content && conversationKeyOf(entry.author, content),
+  );
 }
 
-/**
- * Everyone who sends or receives the listed messages (from the public
- * envelope: author and `to`).
- *
- * @example
- * ```ts
- * const people = participantsIn(page.items);
- * ```
- */
-export function participantsIn(items: readonly MessageRecord[]): Set<string> {
-  const people = new Set<string>();
-  for (const { line } of items) {
-    const { entry, content } = unpack(line);
-    people.add(entry.author);
-    for (const to of (content as { to?: string[] } | null)?.to ?? []) {
-      people.add(to);
-    }
-  }
-  return people;
-}
+type Envelope = { to: string[]; conv?: string };
 
 /**
- * Display names of the people in conversations, for the islands (the
- * server knows who takes part; only names are looked up).
- *
- * @example
- * ```ts
- * const names = await namesOf(kv, authors);
- * ```
+ * Turns stored entries into listed messages (those `conversationOf`
+ * places) and looks up the profile names of their authors and recipients.
  */
-export async function namesOf(
+async function withNames(
   kv: Deno.Kv,
-  authors: Iterable<string>,
-): Promise<Record<string, string>> {
-  const profiles: Map<string, Profile> = await profilesOf(kv, authors);
+  page: Page<EntryWithContent>,
+  conversationOf: (
+    entry: EntryWithContent["entry"],
+    content: Envelope | null,
+  ) => string | null,
+): Promise<MessagePage> {
+  const items: MessageRecord[] = [];
+  const people = new Set<string>();
+  for (const { entry, content, line } of page.items) {
+    const envelope = content as Envelope | null;
+    const conversation = conversationOf(entry, envelope);
+    if (conversation === null) continue;
+    items.push({ conversation, line });
+    people.add(entry.author);
+    for (const to of envelope?.to ?? []) people.add(to);
+  }
   const names: Record<string, string> = {};
-  for (const [author, profile] of profiles) {
+  for (const [author, profile] of await profilesOf(kv, people)) {
     if (profile.name) names[author] = profile.name;
   }
-  return names;
+  return { items, cursor: page.cursor, names };
 }

@@ -69,7 +69,8 @@ export function openLine(keys: MessageKeys, line: string): OpenedMessage {
 }
 
 /**
- * Every message of a listing, newest first as the API sends them, opened.
+ * Every message of a listing, newest first as the API sends them, opened,
+ * with the names the listing gives.
  *
  * @example
  * ```ts
@@ -83,6 +84,8 @@ export async function fetchMessages(
   {
     messages: (OpenedMessage & { conversation: string })[];
     cursor: string | null;
+    /** Profile names of the people in them, by author key. */
+    names: Record<string, string>;
   }
 > {
   const response = await fetch(url, {
@@ -94,10 +97,12 @@ export async function fetchMessages(
   }
   const listed = body.messages as ListedMessage[];
   return {
-    messages: listed.map(({ conversation, line }) => {
-      return { ...openLine(keys, line), conversation };
-    }),
+    messages: listed.map(({ conversation, line }) => ({
+      ...openLine(keys, line),
+      conversation,
+    })),
     cursor: body.cursor,
+    names: body.names ?? {},
   };
 }
 

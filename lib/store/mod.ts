@@ -9,12 +9,7 @@
  *
  * @module
  */
-export {
-  type Append,
-  type AuthorHead,
-  RecordStore,
-  unpack,
-} from "./record_store.ts";
+export { type Append, type AuthorHead, RecordStore } from "./record_store.ts";
 export { KEYS } from "./schema.ts";
 export { STATS } from "./indexes.ts";
 export {

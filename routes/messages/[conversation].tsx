@@ -1,43 +1,23 @@
 import { EmptyState } from "../../components/empty_state.tsx";
 import { Conversation } from "../../islands/conversation.tsx";
-import {
-  conversationMessages,
-  MESSAGE_PAGE,
-  namesOf,
-  parseKeyParam,
-  participantsIn,
-} from "../../lib/app/messages.ts";
+import { parseConversationParam } from "../../lib/app/messages.ts";
 import { viewerOf } from "../../lib/app/viewer.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
 import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
 
 type Data =
   | { reader: null }
-  | {
-    reader: string;
-    conversation: string;
-    names: Record<string, string>;
-  };
+  | { reader: string; conversation: string };
 
 export const handler = {
-  async GET(ctx: RouteContext<AppState>) {
-    const conversation = parseKeyParam(
-      ctx.params.conversation,
-      "conversation",
-    );
+  GET(ctx: RouteContext<AppState>) {
+    const conversation = parseConversationParam(ctx.params.conversation);
     const reader = viewerOf(ctx.hono);
-    const headers = { "Cache-Control": "private, no-cache" };
-    if (!reader) {
-      return ctx.render({ reader: null } satisfies Data, { headers });
-    }
-    const { kv } = ctx.state.instance;
-    const page = await conversationMessages(kv, conversation, {
-      limit: MESSAGE_PAGE.max,
-    });
-    const names = await namesOf(kv, participantsIn(page.items));
-    return ctx.render({ reader, conversation, names } satisfies Data, {
-      headers,
-    });
+    // A shell: the island fetches and decrypts the messages.
+    return ctx.render(
+      (reader ? { reader, conversation } : { reader: null }) satisfies Data,
+      { headers: { "Cache-Control": "private, no-cache" } },
+    );
   },
 };
 
@@ -73,7 +53,6 @@ export default function ConversationPage(
             <Conversation
               reader={data.reader}
               conversation={data.conversation}
-              names={data.names}
             />
           </>
         )}

@@ -1,34 +1,17 @@
 import { EmptyState } from "../../components/empty_state.tsx";
 import { Inbox } from "../../islands/inbox.tsx";
-import {
-  inboxMessages,
-  MESSAGE_PAGE,
-  namesOf,
-  participantsIn,
-} from "../../lib/app/messages.ts";
 import { viewerOf } from "../../lib/app/viewer.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
 import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
 
-type Data =
-  | { reader: null }
-  | { reader: string; names: Record<string, string>; count: number };
+type Data = { reader: string | null };
 
 export const handler = {
-  async GET(ctx: RouteContext<AppState>) {
-    const reader = viewerOf(ctx.hono);
-    if (!reader) {
-      return ctx.render({ reader: null } satisfies Data, {
-        headers: { "Cache-Control": "private, no-cache" },
-      });
-    }
-    const { kv } = ctx.state.instance;
-    const page = await inboxMessages(kv, reader, { limit: MESSAGE_PAGE.max });
-    const names = await namesOf(kv, participantsIn(page.items));
-    return ctx.render(
-      { reader, names, count: page.items.length } satisfies Data,
-      { headers: { "Cache-Control": "private, no-cache" } },
-    );
+  GET(ctx: RouteContext<AppState>) {
+    // A shell: the island fetches and decrypts the messages.
+    return ctx.render({ reader: viewerOf(ctx.hono) } satisfies Data, {
+      headers: { "Cache-Control": "private, no-cache" },
+    });
   },
 };
 
@@ -59,11 +42,10 @@ export default function MessagesPage({ data }: PageProps<Data, AppState>) {
             <noscript>
               <p class="notice">
                 Messages are decrypted in your browser, so this page needs
-                JavaScript. You have {data.count}{" "}
-                {data.count === 1 ? "message" : "messages"} stored here.
+                JavaScript.
               </p>
             </noscript>
-            <Inbox reader={data.reader} names={data.names} />
+            <Inbox reader={data.reader} />
           </>
         )}
     </section>

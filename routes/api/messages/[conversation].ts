@@ -1,6 +1,6 @@
 import {
   conversationMessages,
-  parseKeyParam,
+  parseConversationParam,
   parseMessageLimit,
 } from "../../../lib/app/messages.ts";
 import { cursorOf } from "../../../lib/app/paging.ts";
@@ -13,16 +13,17 @@ import type { RouteContext } from "../../../lib/web/mod.ts";
  */
 export const handler = {
   async GET(ctx: RouteContext<AppState>): Promise<Response> {
-    const conversation = parseKeyParam(
-      ctx.params.conversation,
-      "conversation",
-    );
+    const conversation = parseConversationParam(ctx.params.conversation);
     const page = await conversationMessages(
       ctx.state.instance.kv,
       conversation,
       { limit: parseMessageLimit(ctx.url), cursor: cursorOf(ctx.url) },
     );
-    return Response.json({ messages: page.items, cursor: page.cursor }, {
+    return Response.json({
+      messages: page.items,
+      cursor: page.cursor,
+      names: page.names,
+    }, {
       headers: { "Cache-Control": "no-cache" },
     });
   },

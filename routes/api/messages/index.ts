@@ -1,8 +1,5 @@
-import {
-  inboxMessages,
-  parseKeyParam,
-  parseMessageLimit,
-} from "../../../lib/app/messages.ts";
+import { parseAuthorParam } from "../../../lib/app/authors.ts";
+import { inboxMessages, parseMessageLimit } from "../../../lib/app/messages.ts";
 import { cursorOf } from "../../../lib/app/paging.ts";
 import type { AppState } from "../../../lib/instance/mod.ts";
 import type { RouteContext } from "../../../lib/web/mod.ts";
@@ -14,15 +11,18 @@ import type { RouteContext } from "../../../lib/web/mod.ts";
  */
 export const handler = {
   async GET(ctx: RouteContext<AppState>): Promise<Response> {
-    const participant = parseKeyParam(
-      ctx.url.searchParams.get("participant"),
-      "author",
+    const participant = parseAuthorParam(
+      ctx.url.searchParams.get("participant") ?? "",
     );
     const page = await inboxMessages(ctx.state.instance.kv, participant, {
       limit: parseMessageLimit(ctx.url),
       cursor: cursorOf(ctx.url),
     });
-    return Response.json({ messages: page.items, cursor: page.cursor }, {
+    return Response.json({
+      messages: page.items,
+      cursor: page.cursor,
+      names: page.names,
+    }, {
       headers: { "Cache-Control": "no-cache" },
     });
   },
