@@ -329,6 +329,8 @@ export async function measureOpen(
     const openMs: number[] = [];
     const loadMs: number[] = [];
     const fetchMs: number[] = [];
+    const decryptInPageMs: number[] = [];
+    const renderMs: number[] = [];
     for (let run = 0; run < warmup + runs; run++) {
       const page = await context.newPage();
       await page.goto(`${url}/messages/${conversation}`);
@@ -354,6 +356,9 @@ export async function measureOpen(
         )?.responseEnd ?? NaN,
         rendered: performance.getEntriesByName("kith:conversation-rendered")[0]
           .startTime,
+        decrypted:
+          performance.getEntriesByName("kith:conversation-decrypted")[0]
+            .startTime,
         shown: document.querySelectorAll(".message").length,
         failed: document.body.textContent?.includes(
           "Could not decrypt this message",
@@ -367,6 +372,8 @@ export async function measureOpen(
       if (run >= warmup) {
         openMs.push(marks.rendered - marks.open);
         fetchMs.push(marks.fetched - marks.open);
+        decryptInPageMs.push(marks.decrypted - marks.fetched);
+        renderMs.push(marks.rendered - marks.decrypted);
         loadMs.push(marks.rendered);
       }
       await page.close();
@@ -387,6 +394,8 @@ export async function measureOpen(
       loadMaxMs: Math.max(...loadMs),
       fetchMs,
       fetchMedianMs: median(fetchMs),
+      decryptInPageMedianMs: median(decryptInPageMs),
+      renderMedianMs: median(renderMs),
       clientPathMs,
       clientPathMedianMs: median(clientPathMs),
       decryptMs,

@@ -121,8 +121,12 @@ Measured ${machine()} with \`deno task bench messages\`.
     } ms
   median (${
       list(open.fetchMs)
-    }); the rest is parsing, decrypting, folding and rendering
-  in the page. From navigation start (ms): ${list(open.loadMs)}.
+    }); from the response's end to \`kith:conversation-decrypted\` (parsing and
+  opening every record) ${
+      ms(open.decryptInPageMedianMs)
+    } ms; from there to the render mark (folding, rendering, layout) ${
+      ms(open.renderMedianMs)
+    } ms. From navigation start (ms): ${list(open.loadMs)}.
 - In Deno, on the same boxes: \`openMessage\` with fresh \`MessageKeys\` of
   Bob (${list(open.decryptMs)} ms); what the island does with the listing
   (\`JSON.parse\`, \`openLine\` on every record, \`foldConversation\`) ${

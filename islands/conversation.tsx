@@ -79,7 +79,7 @@ export function Conversation(
         status.value = "no-identity";
         return;
       }
-      // Marks let benchmarks time opening: fetch, decrypt and first render.
+      // Marks let benchmarks time opening: fetch and decrypt, then render.
       performance.mark("kith:conversation-open");
       const keys = new MessageKeys(identity.secretKey);
       const [{ messages, names: listed }, blocked] = await Promise.all([
@@ -87,6 +87,7 @@ export function Conversation(
         blockedAuthors(reader),
       ]);
       if (stopped) return;
+      performance.mark("kith:conversation-decrypted");
       listedNames.value = listed;
       loaded.current = {
         identity,
@@ -103,7 +104,10 @@ export function Conversation(
         const response = await fetch(`/api/records/${data.id}`);
         if (!response.ok || !loaded.current) return;
         const line = await response.text();
-        loaded.current.opened.set(data.id, openLine(loaded.current.keys, line));
+        loaded.current.opened.set(
+          data.id,
+          openLine(loaded.current.keys, line, { id: data.id }),
+        );
         refold();
       });
     })().catch((failure) => {
@@ -162,7 +166,10 @@ export function Conversation(
       });
       const response = await fetch(`/api/records/${id}`);
       if (response.ok) {
-        state.opened.set(id, openLine(state.keys, await response.text()));
+        state.opened.set(
+          id,
+          openLine(state.keys, await response.text(), { id }),
+        );
         refold();
       }
       if (payload.kind === "message") text.value = "";

@@ -20,6 +20,7 @@ import {
 
 type Author = ReturnType<typeof testAuthor>;
 interface Listed {
+  id: string;
   conversation: string;
   line: string;
 }
@@ -119,6 +120,7 @@ Deno.test("inboxes and conversations list direct and group messages, newest firs
 
     const expected = (...records: [typeof hello, string][]) => ({
       messages: records.map(([record, key]) => ({
+        id: record.id,
         conversation: key,
         line: record.line,
       })),
@@ -321,7 +323,7 @@ Deno.test("a retracted dm disappears from every inbox and from its conversation"
 
     await postLines(url, [alice.next("retract", { target: first.id }).line]);
     const only = {
-      messages: [{ conversation: key, line: second.line }],
+      messages: [{ id: second.id, conversation: key, line: second.line }],
       cursor: null,
       names: {},
     };

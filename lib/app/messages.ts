@@ -23,6 +23,8 @@ export const MESSAGE_PAGE = { default: 200, max: 1_000 } as const;
 
 /** One `dm` record as the browser receives it. */
 export interface MessageRecord {
+  /** The entry id (so the browser need not hash the line again). */
+  id: string;
   /** The conversation key (group id or direct key). */
   conversation: string;
   /** The canonical record line, to decode and decrypt in the browser. */
@@ -140,11 +142,11 @@ async function withNames(
 ): Promise<MessagePage> {
   const items: MessageRecord[] = [];
   const people = new Set<string>();
-  for (const { entry, content, line } of page.items) {
+  for (const { entry, content, line, id } of page.items) {
     const envelope = content as Envelope | null;
     const conversation = conversationOf(entry, envelope);
     if (conversation === null) continue;
-    items.push({ conversation, line });
+    items.push({ id, conversation, line });
     people.add(entry.author);
     for (const to of envelope?.to ?? []) people.add(to);
   }

@@ -20,6 +20,7 @@ import { publishEntry } from "./publish.ts";
 
 /** A `dm` record as the API lists it. */
 export interface ListedMessage {
+  id: string;
   conversation: string;
   line: string;
 }
@@ -31,10 +32,14 @@ export interface ListedMessage {
  *
  * @example
  * ```ts
- * const opened = openLine(keys, line);
+ * const opened = openLine(keys, line, { id });
  * ```
  */
-export function openLine(keys: MessageKeys, line: string): OpenedMessage {
+export function openLine(
+  keys: MessageKeys,
+  line: string,
+  options: { id?: string } = {},
+): OpenedMessage {
   // Canonical lines with escapes go through the careful parser (see
   // lib/protocol/_internal.ts on V8's JSON.parse defect).
   const { entry, content } =
@@ -42,7 +47,8 @@ export function openLine(keys: MessageKeys, line: string): OpenedMessage {
       entry: Entry;
       content: { to: string[]; box: string; conv?: string } | null;
     };
-  const id = entryIdOfLine(line);
+  // The instance sends each listed entry's id; hashing is for lines alone.
+  const id = options.id ?? entryIdOfLine(line);
   const base = {
     id,
     author: entry.author,
@@ -97,8 +103,8 @@ export async function fetchMessages(
   }
   const listed = body.messages as ListedMessage[];
   return {
-    messages: listed.map(({ conversation, line }) => ({
-      ...openLine(keys, line),
+    messages: listed.map(({ id, conversation, line }) => ({
+      ...openLine(keys, line, { id }),
       conversation,
     })),
     cursor: body.cursor,
