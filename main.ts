@@ -26,6 +26,12 @@ if (import.meta.main) {
     console.log(
       `Kith "${config.name}" ${instance.info.version} is running at ${instance.url} (data ${where})`,
     );
+    // Once per start: the operator needs it to open /admin.
+    console.log(
+      instance.info.admin.configured
+        ? "Admin token: the one set by --admin-token or KITH_ADMIN_TOKEN"
+        : `Admin token: ${instance.info.admin.token}`,
+    );
     if (config.dev) {
       console.log("Development mode: pages reload when files change.");
     }

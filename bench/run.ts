@@ -11,6 +11,7 @@ import { measureVerify } from "./verify_log.ts";
 import { benchReplication } from "./replication_report.ts";
 import { benchSocial } from "./social_report.ts";
 import { benchMessages } from "./messages_report.ts";
+import { benchLedger } from "./ledger_report.ts";
 import { kb, list, machine, ok, writeSection } from "./_report.ts";
 import { measureColdStart, measureIslandJs, measureOverhead } from "./web.ts";
 
@@ -211,6 +212,7 @@ const benches: Record<string, () => Promise<void>> = {
   replication: benchReplication,
   social: benchSocial,
   messages: benchMessages,
+  ledger: benchLedger,
 };
 const chosen = Deno.args.length > 0 ? Deno.args : Object.keys(benches);
 for (const name of chosen) {

@@ -1,10 +1,17 @@
 import type { Profile } from "../lib/app/profiles.ts";
 import type { EntriesView, EntryStats } from "../lib/app/view.ts";
+import {
+  type CardModeration,
+  type FlagLedger,
+  moderationOf,
+} from "../lib/app/moderation.ts";
 import { EntryActions } from "../islands/entry_actions.tsx";
+import { FlagAction } from "../islands/ledger_actions.tsx";
 import { FollowButton } from "../islands/follow_button.tsx";
 import { fingerprint, handleOf } from "../lib/identity/mod.ts";
 import type { Content, Entry, PostContent } from "../lib/protocol/mod.ts";
 import { Avatar } from "./avatar.tsx";
+import { DownrankLabel, Moderated } from "./moderated.tsx";
 import { RichText } from "./rich_text.tsx";
 import { shortKey } from "./short_key.tsx";
 import { TimeAgo } from "./time_ago.tsx";
@@ -27,10 +34,29 @@ export interface EntryCardProps {
   offerFollow?: boolean;
   /** For a repost: the post it shares, when held here. */
   shared?: EntryCardProps;
+  /** The strongest verdict of an honoured ledger on the entry or its author. */
+  moderation?: CardModeration | null;
+  /** Ledgers the reader may flag the post in (the post page's actions). */
+  flagLedgers?: FlagLedger[];
 }
 
-/** One entry of a log or timeline, server-rendered. */
+/**
+ * One entry of a log or timeline, server-rendered; collapsed behind its
+ * reason or labels when a ledger hides or warns it.
+ */
 export function EntryCard(props: EntryCardProps) {
+  const { moderation } = props;
+  if (moderation && moderation.kind !== "downranked") {
+    return (
+      <Moderated moderation={moderation}>
+        <Card {...props} />
+      </Moderated>
+    );
+  }
+  return <Card {...props} />;
+}
+
+function Card(props: EntryCardProps) {
   const { entry, content, id, profile } = props;
   const now = props.now ?? entry.ts;
   const classes = ["entry-card", props.focused ? "focused" : ""].join(" ")
@@ -56,6 +82,9 @@ export function EntryCard(props: EntryCardProps) {
           <TimeAgo time={entry.ts} now={now} />
         </a>
       </header>
+      {props.moderation?.kind === "downranked" && (
+        <DownrankLabel moderation={props.moderation} />
+      )}
       {content === null
         ? <p class="muted">Content retracted or not held here.</p>
         : <EntryBody {...props} content={content} />}
@@ -96,6 +125,12 @@ function EntryBody(props: EntryCardProps & { content: Content }) {
               id={props.id}
               author={entry.author}
               {...props.stats}
+            />
+          )}
+          {props.flagLedgers && props.flagLedgers.length > 0 && (
+            <FlagAction
+              subject={{ post: props.id, author: entry.author }}
+              ledgers={props.flagLedgers}
             />
           )}
         </footer>
@@ -155,5 +190,6 @@ export function sharedOf(
     handles: view.handles,
     stats: view.stats.get(shared.id),
     now: view.now,
+    moderation: moderationOf(view, shared),
   };
 }

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { EntriesView } from "../lib/app/view.ts";
+import { moderationOf } from "../lib/app/moderation.ts";
 import { EmptyState } from "./empty_state.tsx";
 import { EntryCard, sharedOf } from "./entry_card.tsx";
 
@@ -53,6 +54,7 @@ export function EntryList(
               item.entry.author !== view.reader.author &&
               !view.reader.follows.has(item.entry.author)}
             focused={item.id === props.focused}
+            moderation={moderationOf(view, item)}
           />
         ))}
       </div>

@@ -34,6 +34,7 @@ export default function App(
             </a>
             <a href="/messages">Messages</a>
             <a href="/peers">Peers</a>
+            <a href="/ledgers">Ledgers</a>
             <a href="/identity">You</a>
           </nav>
         </header>

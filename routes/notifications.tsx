@@ -14,6 +14,7 @@ import {
   unreadLabel,
 } from "../lib/app/notifications.ts";
 import { viewerOf } from "../lib/app/viewer.ts";
+import { moderationOf, withVerdicts } from "../lib/app/moderation.ts";
 import type { AppState } from "../lib/instance/mod.ts";
 import { Head, type PageProps, type RouteContext } from "../lib/web/mod.ts";
 
@@ -25,6 +26,9 @@ export const handler = {
     const data: Data = reader
       ? await notificationsView(ctx.state.instance, ctx.url, reader)
       : { reader: null };
+    if (data.reader !== null) {
+      withVerdicts(data.view, ctx.state.instance.ledgers);
+    }
     // The page depends on the reader's cookie and changes as entries arrive.
     return ctx.render(data, {
       headers: { "Cache-Control": "private, no-cache" },
@@ -138,6 +142,7 @@ function NotificationItem(
           handles={view.handles}
           stats={view.stats.get(id)}
           now={view.now}
+          moderation={moderationOf(view, notification.item)}
         />
       )}
     </li>

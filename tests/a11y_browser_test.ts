@@ -2,11 +2,19 @@
 import assert from "node:assert/strict";
 import { startTestInstance, testAuthor } from "./helpers.ts";
 import { browserTest } from "./browser/harness.ts";
+import { waitUntil } from "./cluster.ts";
+import { makeLedger } from "./ledger_fixture.ts";
 
 browserTest(
   "pages fit a phone, label every control and show keyboard focus",
   async (browser) => {
-    const instance = await startTestInstance();
+    const ledger = await makeLedger(1);
+    const instance = await startTestInstance([
+      "--genesis",
+      ledger.genesisPath,
+      "--validator-key",
+      ledger.validators[0].path,
+    ]);
     try {
       const { url } = instance;
       const ada = testAuthor();
@@ -25,6 +33,31 @@ browserTest(
         });
         assert.ok(response.ok, await response.text());
       }
+      // A second post, hidden by the ledger: collapsed cards are checked too.
+      const hidden = ada.next("post", { text: "hidden by the ledger" });
+      const flag = ledger.staker.next("ledger", {
+        ledger: ledger.id,
+        tx: {
+          type: "flag",
+          subject: { post: hidden.id, author: ada.key },
+          category: "abuse",
+          bond: 100,
+        },
+      });
+      for (const line of [hidden.line, flag.line]) {
+        const response = await fetch(`${url}/api/records`, {
+          method: "POST",
+          body: line,
+        });
+        assert.ok(response.ok, await response.text());
+      }
+      await waitUntil("the post is hidden", async () => {
+        const response = await fetch(
+          `${url}/api/ledgers/${ledger.id}/verdicts?subject=post:${hidden.id}`,
+        );
+        return (await response.json()).verdicts[`post:${hidden.id}`]
+          ?.status === "hidden";
+      });
       const context = await browser.newContext({
         viewport: { width: 360, height: 740 },
         colorScheme: "dark",
@@ -41,7 +74,19 @@ browserTest(
         "/notifications",
         "/identity",
         "/peers",
+        `/posts/${hidden.id}`,
+        "/ledgers",
+        `/ledgers/${ledger.id}`,
+        `/ledgers/${ledger.id}/blocks/1`,
+        `/ledgers/${ledger.id}/subjects/post:${hidden.id}`,
+        "/admin/login",
+        "/admin/ledgers",
       ];
+      // The admin pages: logged in through the form.
+      await page.goto(`${url}/admin/login`);
+      await page.getByLabel("Admin token").fill(instance.info.admin.token);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL(`${url}/admin/ledgers`);
       for (const path of pages) {
         await page.goto(url + path);
         await page.waitForLoadState("load");
@@ -108,6 +153,7 @@ browserTest(
       await context.close();
     } finally {
       await instance.close();
+      await Deno.remove(ledger.dir, { recursive: true });
     }
   },
 );

@@ -14,6 +14,7 @@ import { HttpError } from "../web/mod.ts";
 import { cursorOf } from "./paging.ts";
 import type { Profile } from "./profiles.ts";
 import { type EntriesView, viewOf } from "./view.ts";
+import { withVerdicts } from "./moderation.ts";
 
 /** The bounds of a search. */
 export const SEARCH_LIMITS = {
@@ -620,7 +621,10 @@ export async function search(
     authors,
     tags,
     posts: {
-      view: await viewOf(kv, posts.items, Date.now()),
+      view: withVerdicts(
+        await viewOf(kv, posts.items, Date.now()),
+        instance.ledgers,
+      ),
       scanned: posts.scanned,
       stoppedBy: posts.stoppedBy,
       next,

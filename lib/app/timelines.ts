@@ -8,6 +8,7 @@ import type { InstanceInfo } from "../instance/mod.ts";
 import type { PostContent } from "../protocol/mod.ts";
 import { authorPage, indexPage, type Page } from "../store/mod.ts";
 import { HttpError } from "../web/mod.ts";
+import { isDownranked, withVerdicts } from "./moderation.ts";
 import { cursorOf, nextHref, paged } from "./paging.ts";
 import { type EntriesView, type ShownEntry, viewOf } from "./view.ts";
 
@@ -28,9 +29,12 @@ async function render(
   instance: InstanceInfo,
   url: URL,
   page: Page,
+  extraSubjects: string[] = [],
 ): Promise<TimelineView> {
+  const view = await viewOf(instance.kv, page.items, Date.now());
+  withVerdicts(view, instance.ledgers, extraSubjects);
   return {
-    view: await viewOf(instance.kv, page.items, Date.now()),
+    view,
     next: nextHref(url, page),
     later: url.searchParams.has("cursor"),
   };
@@ -117,7 +121,8 @@ export async function tagTimeline(
 }
 
 /**
- * An author's log, newest first.
+ * An author's log, newest first; the view also holds the verdicts on the
+ * author (`author:<key>`), even with no post on the page.
  *
  * @throws {HttpError} 400 `bad_cursor`.
  */
@@ -130,7 +135,7 @@ export async function authorTimeline(
   const page = await paged(() =>
     authorPage(instance.kv, author, { limit: PAGE_SIZE, cursor })
   );
-  return render(instance, url, page);
+  return render(instance, url, page, [`author:${author}`]);
 }
 
 /** A post in a thread, with its replies below it. */
@@ -141,8 +146,9 @@ export interface ThreadNode {
 
 /**
  * The thread of post `id`: its root (when held) with every reply held here
- * as a tree by `parent`, oldest first at each level; replies whose parent
- * is missing hang under the root.
+ * as a tree by `parent`, oldest first at each level, except that replies
+ * a ledger down-ranks come after the others; replies whose parent is
+ * missing hang under the root.
  *
  * @throws {HttpError} 404 `unknown_post` when `id` is not held here.
  */
@@ -168,6 +174,7 @@ export async function thread(
   if (root) items.unshift(root);
   if (!items.some((item) => item.id === id)) items.push(found);
   const view = await viewOf(instance.kv, items, Date.now());
+  withVerdicts(view, instance.ledgers);
   const nodes = new Map<string, ThreadNode>(
     items.map((item) => [item.id, { item, replies: [] }]),
   );
@@ -179,6 +186,11 @@ export async function thread(
       : undefined;
     if (parent && parent !== node) parent.replies.push(node);
     else roots.push(node);
+  }
+  const low = (node: ThreadNode) => isDownranked(view, node.item) ? 1 : 0;
+  for (const node of nodes.values()) {
+    // Array sort is stable: time order stays within each group.
+    node.replies.sort((a, b) => low(a) - low(b));
   }
   return { focused: id, root: rootId, roots, view };
 }

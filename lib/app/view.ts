@@ -5,6 +5,7 @@
  * @module
  */
 import { handleOf } from "../identity/mod.ts";
+import type { LedgerVerdict } from "../ledgers/mod.ts";
 import type { Content, Entry, PostContent } from "../protocol/mod.ts";
 import { entriesAt, KEYS, STATS } from "../store/mod.ts";
 import { type Profile, profilesOf } from "./profiles.ts";
@@ -30,6 +31,11 @@ export interface EntriesView {
   reposted: Map<string, ShownEntry>;
   /** The signed-in reader and whom they follow, for follow buttons. */
   reader?: { author: string; follows: ReadonlySet<string> };
+  /**
+   * Verdicts of honoured ledgers by subject key (`post:<id>`,
+   * `author:<key>`); empty until moderation.ts's `withVerdicts` fills it.
+   */
+  verdicts: Map<string, LedgerVerdict[]>;
 }
 
 /** What readers did with a post. */
@@ -84,7 +90,15 @@ export async function viewOf(
   for (const author of authors) {
     handles.set(author, handleOf(author, profiles.get(author)).slice(1));
   }
-  return { items, profiles, handles, stats, now, reposted };
+  return {
+    items,
+    profiles,
+    handles,
+    stats,
+    now,
+    reposted,
+    verdicts: new Map(),
+  };
 }
 
 /** The stored entries with these ids, by id (missing ones left out). */

@@ -12,6 +12,7 @@ import { decodeBase64Url, type PostContent } from "../protocol/mod.ts";
 import { RecordStore } from "../store/mod.ts";
 import { readKeyFile, writeKeyFile } from "./key_file.ts";
 import { publish } from "./publish.ts";
+import { makeGenesis, parseTransaction, writeGenesis } from "./ledger.ts";
 import { exportLog, importLines } from "./transfer.ts";
 import { verifyLines } from "./verify_log.ts";
 
@@ -25,6 +26,9 @@ Commands:
   verify <author|file>   verify a whole log (from the data folder, or an NDJSON file)
   export <author>        write an author's log as NDJSON to stdout (or --out)
   import <file>          verify and import an NDJSON file of records
+  genesis                write a moderation ledger's genesis (--out) and print its id
+  tx <ledger> <json>     sign and publish a ledger transaction, e.g.
+                         '{"type":"transfer","to":"<key>","amount":5}'
 
 Options:
   --key <path>      key file (default ./kith-key.json, or KITH_KEY)
@@ -32,7 +36,11 @@ Options:
   --data <dir>      the instance's data folder (default ./data, or KITH_DATA)
   --reply-to <id>   with post: the entry replied to (its thread root is looked up)
   --cw <text>       with post: content warning
-  --out <path>      with export: write to a file instead of stdout
+  --out <path>      with export: write to a file instead of stdout;
+                    with genesis: the file to write (default genesis.json)
+  --name <text>     with genesis: the ledger's name
+  --validator <v>   with genesis, repeatable: <key or key file>[=stake], stake 100
+  --account <a>     with genesis, repeatable: <key or key file>=<balance>
 `;
 
 /** Where the CLI writes; tests pass their own. */
@@ -67,7 +75,17 @@ export async function runCli(
   // A base64url key may start with "-"; keep it from being read as an option.
   // Keys and ids are base64url and may start with "-": glue option values
   // to their option, and move bare keys after "--", so neither reads as a flag.
-  const valued = ["--key", "--server", "--data", "--reply-to", "--cw", "--out"];
+  const valued = [
+    "--key",
+    "--server",
+    "--data",
+    "--reply-to",
+    "--cw",
+    "--out",
+    "--name",
+    "--validator",
+    "--account",
+  ];
   const glued: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (valued.includes(args[i]) && i + 1 < args.length) {
@@ -89,6 +107,9 @@ export async function runCli(
         "reply-to": { type: "string" },
         cw: { type: "string" },
         out: { type: "string" },
+        name: { type: "string" },
+        validator: { type: "string", multiple: true },
+        account: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -194,6 +215,39 @@ export async function runCli(
           for (const problem of summary.problems) io.err(problem);
           return summary.rejected > 0 ? 1 : 0;
         }, { create: true });
+      }
+      case "genesis": {
+        if (!values.name) return usage(io, "genesis needs --name");
+        const genesis = await makeGenesis({
+          name: values.name,
+          validators: values.validator ?? [],
+          accounts: values.account ?? [],
+        }, Date.now());
+        const path = values.out ?? "genesis.json";
+        const id = await writeGenesis(path, genesis);
+        io.out(`Wrote ${path} for ledger ${id}`);
+        return 0;
+      }
+      case "tx": {
+        // The ledger id may have been moved after "--" (see above).
+        const rest = positionals.slice(1);
+        const ledger = rest.find((arg) =>
+          decodeBase64Url(arg, { expectedBytes: 32 }) !== undefined
+        );
+        const json = rest.find((arg) => arg !== ledger);
+        if (
+          !ledger || !decodeBase64Url(ledger, { expectedBytes: 32 }) || !json
+        ) {
+          return usage(io, "tx needs a ledger id and the transaction as JSON");
+        }
+        const tx = parseTransaction(json);
+        io.out(
+          await publish(await readKeyFile(keyPath), {
+            type: "ledger",
+            content: { ledger, tx },
+          }, { server }),
+        );
+        return 0;
       }
       default:
         return usage(io, `Unknown command "${command}"`);

@@ -21,12 +21,18 @@ export interface Config {
   followDepth: 1 | 2;
   /** Ids of the moderation ledgers this instance honours (replicates). */
   ledgers: string[];
+  /** Genesis files of ledgers to honour (their ids are honoured too). */
+  genesis: string[];
+  /** Key file of this instance's validator, when it validates. */
+  validatorKey?: string;
   /** Instance name shown on pages. */
   name: string;
   /** Public origin, when set; otherwise derived from the listening address. */
   origin?: string;
   /** Development mode: live reload, unminified islands, no caching. */
   dev: boolean;
+  /** The admin token; unset, the instance makes one at first start. */
+  adminToken?: string;
 }
 
 /** Error thrown for a configuration the instance cannot start with. */
@@ -50,10 +56,20 @@ Options (each also read from the environment variable shown):
                                    1: replicate whom local authors follow;
                                    2: also whom they follow (default 1)
   --ledgers <ids>   KITH_LEDGERS   comma-separated ids of honoured moderation
-                                   ledgers (default none)
+                                   ledgers (default none); their genesis is
+                                   fetched from peers and checked by its hash
+  --genesis <files> KITH_GENESIS   comma-separated ledger genesis files to
+                                   honour (default none)
+  --validator-key <file> KITH_VALIDATOR_KEY
+                                   key file of this instance's validator: it
+                                   votes in honoured ledgers that list its key
   --name <text>     KITH_NAME      instance name (default "Kith")
   --origin <url>    KITH_ORIGIN    public origin, e.g. https://kith.example
   --dev             KITH_DEV=1     development mode
+  --admin-token <t> KITH_ADMIN_TOKEN
+                                   token of the admin pages, 16 to 256
+                                   characters (default: one made at first
+                                   start, kept in the data folder, printed)
   --help                           show this help
 `;
 
@@ -88,9 +104,12 @@ export function parseConfig(
         peers: { type: "string" },
         "follow-depth": { type: "string" },
         ledgers: { type: "string" },
+        genesis: { type: "string" },
+        "validator-key": { type: "string" },
         name: { type: "string" },
         origin: { type: "string" },
         dev: { type: "boolean" },
+        "admin-token": { type: "string" },
         help: { type: "boolean" },
       },
     }).values;
@@ -114,8 +133,14 @@ export function parseConfig(
   const [peers, peersSource] = pick("peers", "KITH_PEERS");
   const [depth, depthSource] = pick("follow-depth", "KITH_FOLLOW_DEPTH");
   const [ledgers, ledgersSource] = pick("ledgers", "KITH_LEDGERS");
+  const [genesis] = pick("genesis", "KITH_GENESIS");
+  const [validatorKey] = pick("validator-key", "KITH_VALIDATOR_KEY");
   const [name, nameSource] = pick("name", "KITH_NAME");
   const [origin, originSource] = pick("origin", "KITH_ORIGIN");
+  const [adminToken, adminTokenSource] = pick(
+    "admin-token",
+    "KITH_ADMIN_TOKEN",
+  );
   return {
     port: parsePort(port, portSource),
     hostname: parseHostname(hostname, hostnameSource),
@@ -123,12 +148,30 @@ export function parseConfig(
     peers: parsePeers(peers, peersSource),
     followDepth: parseFollowDepth(depth, depthSource),
     ledgers: parseLedgers(ledgers, ledgersSource),
+    genesis: (genesis ?? "").split(",").map((part) => part.trim()).filter(
+      Boolean,
+    ),
+    validatorKey: validatorKey || undefined,
     name: parseName(name, nameSource),
     origin: origin === undefined || origin === ""
       ? undefined
       : parseOrigin(origin, originSource),
     dev: values.dev === true || ["1", "true"].includes(env.KITH_DEV ?? ""),
+    adminToken: parseAdminToken(adminToken, adminTokenSource),
   };
+}
+
+function parseAdminToken(
+  value: string | undefined,
+  source: string,
+): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!/^[\x21-\x7e]{16,256}$/.test(value)) {
+    throw new ConfigError(
+      `Cannot start: ${source} must be 16 to 256 visible ASCII characters without spaces; or leave it unset and the instance makes one`,
+    );
+  }
+  return value;
 }
 
 function parsePort(value: string | undefined, source: string): number {

@@ -17,10 +17,49 @@ Deno.test("parseConfig has working defaults", () => {
     peers: [],
     followDepth: 1,
     ledgers: [],
+    genesis: [],
+    validatorKey: undefined,
     name: "Kith",
     origin: undefined,
     dev: false,
+    adminToken: undefined,
   });
+});
+
+Deno.test("parseConfig reads genesis files and the validator key file", () => {
+  const config = parseConfig(["--validator-key", "v.json"], {
+    KITH_GENESIS: " a.json, ,b.json ",
+    KITH_VALIDATOR_KEY: "ignored.json",
+  });
+  assert.deepEqual(config.genesis, ["a.json", "b.json"]);
+  assert.equal(config.validatorKey, "v.json");
+});
+
+Deno.test("parseConfig reads the admin token; flags win over the environment", () => {
+  const token = "s3cret-admin-token";
+  assert.equal(
+    parseConfig([], { KITH_ADMIN_TOKEN: token }).adminToken,
+    token,
+  );
+  assert.equal(
+    parseConfig(["--admin-token", `${token}-flag`], {
+      KITH_ADMIN_TOKEN: token,
+    }).adminToken,
+    `${token}-flag`,
+  );
+  assert.equal(parseConfig([], { KITH_ADMIN_TOKEN: "" }).adminToken, undefined);
+  const message =
+    "must be 16 to 256 visible ASCII characters without spaces; or leave it unset and the instance makes one";
+  rejects(
+    [],
+    { KITH_ADMIN_TOKEN: "short" },
+    `Cannot start: KITH_ADMIN_TOKEN ${message}`,
+  );
+  rejects(
+    ["--admin-token", "has spaces in the middle"],
+    {},
+    `Cannot start: --admin-token ${message}`,
+  );
 });
 
 Deno.test("parseConfig reads the environment, and flags win over it", () => {
@@ -43,9 +82,12 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
     peers: ["https://a.example", "http://b.example:8080"],
     followDepth: 2,
     ledgers: ["L".repeat(43), "M".repeat(43)],
+    genesis: [],
+    validatorKey: undefined,
     name: "Garden",
     origin: "https://kith.example",
     dev: true,
+    adminToken: undefined,
   });
   const fromFlags = parseConfig([
     "--port",

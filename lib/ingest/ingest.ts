@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { chainVerdict, forkProofId, makeForkProof } from "../log/mod.ts";
+import {
+  chainVerdict,
+  type ForkProof,
+  forkProofId,
+  makeForkProof,
+} from "../log/mod.ts";
 import {
   decodeBase64Url,
   type DecodedRecord,
@@ -58,6 +63,8 @@ export interface IngestOptions {
    * by it are ignored.
    */
   onCommit?: (appended: CommittedRecord[]) => void;
+  /** Told about each fork proof stored (ledgers turn them into evidence). */
+  onForkProof?: (proof: ForkProof) => void;
 }
 
 /** An entry that was just appended to its author's log. */
@@ -117,6 +124,7 @@ export class Ingest {
     this.#store = store;
     this.#options = {
       onCommit: () => {},
+      onForkProof: () => {},
       maxHeld: 10_000,
       maxHeldPerAuthor: 1_000,
       maxHeldBytes: 64 * 1024 * 1024,
@@ -471,6 +479,11 @@ export class Ingest {
       // The head moves under a concurrent writer; retry a few times.
       for (let attempt = 0; attempt < 3; attempt++) {
         if (await this.#store.storeForkProof(proof, forkProofId(proof))) break;
+      }
+      try {
+        this.#options.onForkProof(proof);
+      } catch {
+        // As for onCommit: a listener cannot fail ingest.
       }
       this.#heads.delete(record.entry.author);
       outcomes[index] = reject(

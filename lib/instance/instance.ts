@@ -14,6 +14,8 @@ import { RecordStore } from "../store/mod.ts";
 import { Replicator } from "../replication/mod.ts";
 import { LiveHub } from "../app/live.ts";
 import { FollowCache } from "../app/follow_cache.ts";
+import { Ledgers } from "../ledgers/mod.ts";
+import { AdminAuth } from "../app/admin.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The Kith version, from deno.json. */
@@ -41,6 +43,10 @@ export interface InstanceInfo {
   live: LiveHub;
   /** Whom recent readers follow, for home timelines. */
   follows: FollowCache;
+  /** Honoured moderation ledgers. */
+  ledgers: Ledgers;
+  /** The admin token and sessions of the admin pages. */
+  admin: AdminAuth;
 }
 
 /** Per-request state of Kith's routes. */
@@ -89,9 +95,14 @@ export async function startInstance(
       : join(config.dataDir, "kith.kv"),
   );
   // What to stop if starting fails halfway.
-  const started: { ingest?: Ingest; replication?: Replicator } = {};
+  const started: {
+    ingest?: Ingest;
+    replication?: Replicator;
+    ledgers?: Ledgers;
+  } = {};
   try {
     const createdAt = await recordFirstStart(kv, now());
+    const admin = await AdminAuth.open(kv, config.adminToken);
     const store = new RecordStore(kv);
     const ingest = started.ingest = new Ingest(store, {
       verify: verifyEd25519,
@@ -101,7 +112,9 @@ export async function startInstance(
         replication.onCommit(records);
         follows.onCommit(records);
         live.publish(records);
+        ledgers.onCommit(records);
       },
+      onForkProof: (proof) => ledgers.onForkProof(proof),
     });
     const replication = started.replication = new Replicator({
       store,
@@ -109,6 +122,13 @@ export async function startInstance(
       peers: config.peers,
       followDepth: config.followDepth,
       ledgers: config.ledgers,
+    });
+    const ledgers = started.ledgers = new Ledgers({
+      kv,
+      replication,
+      ids: config.ledgers,
+      genesisFiles: config.genesis,
+      validatorKey: config.validatorKey,
     });
     const live = new LiveHub((author) => replication.isLocal(author));
     const follows = new FollowCache(kv);
@@ -125,6 +145,8 @@ export async function startInstance(
       replication,
       live,
       follows,
+      ledgers,
+      admin,
     };
     const app = await createWebApp<AppState>({
       root: PROJECT_ROOT,
@@ -132,6 +154,11 @@ export async function startInstance(
       state: () => ({ instance: info }),
     });
     await replication.start();
+    try {
+      await ledgers.start();
+    } catch (error) {
+      throw new ConfigError(`Cannot start: ${(error as Error).message}`);
+    }
     const server = serve(
       config,
       (request, remote) =>
@@ -157,6 +184,7 @@ export async function startInstance(
           // Replication and live streams first: their sockets and streams
           // would keep the server open.
           live.close();
+          await ledgers.close();
           await replication.close();
           await server.shutdown();
           ingest.close();
@@ -164,6 +192,7 @@ export async function startInstance(
         })(),
     };
   } catch (error) {
+    await started.ledgers?.close();
     await started.replication?.close();
     started.ingest?.close();
     kv.close();

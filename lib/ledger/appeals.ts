@@ -6,13 +6,31 @@
  */
 import { share } from "./_internal.ts";
 import type { Touched } from "./apply.ts";
-import { type LedgerState, subjectKey } from "./state.ts";
+import { type Appeal, type LedgerState, subjectKey } from "./state.ts";
 
 /**
- * Closes the appeals due at the end of `height`: overturned flags lose
- * `flagSlashBps` of their bond and stop counting; upheld flags get their
- * bond back and keep counting; the appellant's bond comes back, less
- * `appealSlashBps` when the flags are upheld.
+ * The weight on each side of an appeal: the current holdings of its
+ * voters, so stake counts once however often it moves between keys.
+ */
+export function tally(
+  appeal: Appeal,
+  state: LedgerState,
+): { uphold: number; overturn: number } {
+  const sides = { uphold: 0, overturn: 0 };
+  for (const [voter, choice] of Object.entries(appeal.votes)) {
+    sides[choice] += state.holdings(voter);
+  }
+  return sides;
+}
+
+/**
+ * Closes the appeals due at the end of `height`. Without a quorum of
+ * stake voting (`appealQuorumBps` of all stake) an appeal lapses: the
+ * flags stay as they are. With one, the larger side wins (a tie upholds).
+ * Overturned flags lose `flagSlashBps` of their bond and stop counting;
+ * upheld flags get their bond back and keep counting. The appellant's bond
+ * comes back whole when the flags are overturned, less `appealSlashBps`
+ * otherwise (upheld or lapsed), so appeals cannot be repeated for free.
  *
  * @example
  * ```ts
@@ -27,20 +45,16 @@ export function endBlock(
   const params = state.params;
   for (const id of state.closing(height)) {
     const appeal = state.appeal(id)!;
-    let overturn = 0;
-    let uphold = 0;
-    for (const vote of Object.values(appeal.votes)) {
-      if (vote.choice === "overturn") overturn += vote.weight;
-      else uphold += vote.weight;
-    }
-    const turnout = overturn + uphold;
-    const overturned = overturn > uphold &&
-      turnout >= share(state.meta.supply, params.appealQuorumBps);
+    const { overturn, uphold } = tally(appeal, state);
+    const quorum = overturn + uphold >=
+      Math.max(1, share(state.meta.supply, params.appealQuorumBps));
+    const overturned = quorum && overturn > uphold;
+    const upheld = quorum && !overturned;
     const key = subjectKey(appeal.subject);
     const record = state.subject(key)!;
     let flags = record.flags;
     let burned = 0;
-    for (const flagId of appeal.flags) {
+    for (const flagId of quorum ? appeal.flags : []) {
       const flag = state.flag(flagId)!;
       if (flag.status !== "active") continue;
       const cut = overturned ? share(flag.bond, params.flagSlashBps) : 0;
@@ -64,7 +78,7 @@ export function endBlock(
     });
     state.setAppeal({
       ...appeal,
-      status: overturned ? "overturned" : "upheld",
+      status: overturned ? "overturned" : upheld ? "upheld" : "lapsed",
       decided: height,
     });
     state.setSubject(key, { ...record, flags });

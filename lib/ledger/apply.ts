@@ -5,6 +5,7 @@
  * @module
  */
 import { check } from "./_internal.ts";
+import { tally } from "./appeals.ts";
 import type { SignedTransaction } from "./transaction.ts";
 import {
   type Appeal,
@@ -250,20 +251,21 @@ export function applyTransaction(
         "not_allowed",
         `Cannot apply vote: the appeal is ${appeal.status}`,
       );
-      const weight = state.holdings(signer);
       check(
-        weight > 0,
+        signer !== appeal.appellant &&
+          !appeal.flags.some((id) => state.flag(id)!.flagger === signer),
+        "not_allowed",
+        "Cannot apply vote: the signer is a party to the appeal",
+      );
+      check(
+        state.holdings(signer) > 0,
         "insufficient_stake",
         "Cannot apply vote: the signer holds no stake",
       );
-      const votes = {
-        ...appeal.votes,
-        [signer]: { choice: tx.choice, weight },
-      };
+      const votes = { ...appeal.votes, [signer]: tx.choice };
       let closes = appeal.closes;
       // A side holding more than half of all stake decides at once.
-      const side = Object.values(votes).filter((v) => v.choice === tx.choice)
-        .reduce((sum, v) => sum + v.weight, 0);
+      const side = tally({ ...appeal, votes }, state)[tx.choice];
       if (2 * side > state.meta.supply && closes > height) {
         state.setClosing(
           closes,

@@ -8,7 +8,16 @@
  * Kwon, Milosevic, 2018) with stake-weighted quorums: "2f+1" is more than
  * 2/3 of power, "f+1" more than 1/3. Locking (lockedValue/lockedRound)
  * keeps an honest validator from helping to finalize two blocks at one
- * height.
+ * height. As in the paper, every message received counts: a byzantine
+ * validator's two votes each count for their own block, and a byzantine
+ * proposer's two proposals are both candidates (a few of each are kept).
+ *
+ * Liveness also needs the paper's gossip: what one correct node received
+ * must reach the others. The gossip timer re-sends this node's own
+ * messages of the round; the shell must also relay what it receives,
+ * send a peer that is behind in rounds {@linkcode Consensus.roundMessages},
+ * send a re-proposal (polRound ≥ 0) with the prevotes of that round, and
+ * answer "behind" with commits. lib/ledger/simulation does all of this.
  *
  * @module
  */
@@ -31,10 +40,12 @@ import {
 export type Step = "propose" | "prevote" | "precommit";
 
 /**
- * Timers: one per step, and "gossip", which re-sends this node's messages
- * of the round while the round lasts (a dropped vote is sent again).
+ * Timers: one per step; "gossip", which re-sends this node's messages of
+ * the round while the round lasts (a dropped vote is sent again); and,
+ * with {@linkcode ConsensusOptions.pause}, "commit" and "idle", which end
+ * the wait between two heights.
  */
-export type Timer = Step | "gossip";
+export type Timer = Step | "gossip" | "commit" | "idle";
 
 /** What the consensus machine needs from the chain it runs on. */
 export interface ConsensusHost {
@@ -48,6 +59,8 @@ export interface ConsensusHost {
   propose(round: number): Block;
   /** Applies a decided block; the machine then starts the next height. */
   decide(finalized: FinalizedBlock): void;
+  /** Whether transactions or evidence wait for a block (see `pause`). */
+  hasWork?(): boolean;
 }
 
 /** What the shell must do. */
@@ -75,10 +88,38 @@ export interface ConsensusOptions {
     precommit: number;
     delta: number;
   };
+  /**
+   * Wait between heights (node policy, not a rule): after a decision the
+   * next height starts once `commitMs` passed and there is work (the
+   * host's `hasWork`, or {@linkcode Consensus.onWork}), or once `idleMs`
+   * passed, or at once when a proposal or vote for it arrives. Without it
+   * the next height starts at once, and an idle ledger makes empty blocks
+   * as fast as the network allows.
+   */
+  pause?: { commitMs: number; idleMs: number };
 }
 
 /** Rounds beyond the current one whose messages are kept. */
 const MAX_ROUNDS_AHEAD = 64;
+
+/**
+ * Votes kept per validator, round and type: the first, and conflicting
+ * ones up to this many in all. An equivocator's vote for a block counts
+ * towards that block (each tally is of validators that signed for it, so
+ * two quorums still share an honest validator); without this a node that
+ * first saw the other vote could never see a polka the equivocator helped
+ * to make, and would refuse a re-proposal that others are locked on.
+ */
+const MAX_VOTES_PER_SIGNER = 4;
+
+/**
+ * Proposals kept per round. Only the round's proposer may propose, but a
+ * byzantine one can send different blocks to different nodes; as in the
+ * paper, every proposal received counts for the rules that need "a
+ * proposal and a quorum for it", so a node whose first proposal was not
+ * the one the others prevoted can still lock and decide.
+ */
+const MAX_PROPOSALS_PER_ROUND = 4;
 
 const ids = new WeakMap<Block, string>();
 /** Block ids, hashed once per block object. */
@@ -91,9 +132,12 @@ function idOf(block: Block): string {
   return id;
 }
 
+/** A round's votes of one type: every vote kept, by validator. */
+type Tally = Map<string, Vote[]>;
+
 interface RoundVotes {
-  prevote: Map<string, Vote>;
-  precommit: Map<string, Vote>;
+  prevote: Tally;
+  precommit: Tally;
 }
 
 /** One node's Tendermint state machine; see the module doc. */
@@ -109,11 +153,16 @@ export class Consensus {
   #lockedRound = -1;
   #validValue: Block | null = null;
   #validRound = -1;
-  #proposals = new Map<number, Proposal>();
+  #proposals = new Map<number, Proposal[]>();
   #votes = new Map<number, RoundVotes>();
   #valid = new Map<string, boolean>();
   #done = new Set<string>();
   #future: (Proposal | Vote)[] = [];
+  /**
+   * Between heights (with `pause`): "commit" until the commit time passed,
+   * then "work" until there is work; null while a height runs.
+   */
+  #waiting: "commit" | "work" | null = null;
   #evidence = new Set<string>();
 
   /** A machine at `options.height`; call {@linkcode start}. */
@@ -131,16 +180,37 @@ export class Consensus {
     return out;
   }
 
+  /** Whether the machine waits between heights (see `pause`). */
+  get waiting(): boolean {
+    return this.#waiting !== null;
+  }
+
+  /**
+   * Transactions or evidence arrived: a machine waiting between heights
+   * starts the next one once its commit time has passed.
+   */
+  onWork(): ConsensusAction[] {
+    const out: ConsensusAction[] = [];
+    if (this.#waiting === "work") this.#wake(out);
+    return out;
+  }
+
   /** A proposal whose signature the shell checked. */
   onProposal(proposal: Proposal): ConsensusAction[] {
     const out: ConsensusAction[] = [];
     if (proposal.ledger !== this.#options.ledger) return out;
     if (proposal.height > this.height) return this.#later(proposal, out);
     if (proposal.height < this.height) return out;
+    this.#wake(out);
     if (proposal.proposer !== this.#host.proposer(proposal.round)) return out;
-    if (this.#proposals.has(proposal.round)) return out;
     if (proposal.round > this.round + MAX_ROUNDS_AHEAD) return out;
-    this.#proposals.set(proposal.round, proposal);
+    const held = this.#proposals.get(proposal.round) ?? [];
+    if (
+      held.length >= MAX_PROPOSALS_PER_ROUND ||
+      held.some((p) => p.sig === proposal.sig)
+    ) return out;
+    held.push(proposal);
+    this.#proposals.set(proposal.round, held);
     this.#run(out);
     return out;
   }
@@ -153,15 +223,20 @@ export class Consensus {
     if (vote.height < this.height || !this.#power.has(vote.validator)) {
       return out;
     }
+    this.#wake(out);
     // Rounds far ahead are not kept: a validator cannot grow this map.
     if (vote.round > this.round + MAX_ROUNDS_AHEAD) return out;
     const votes = this.#roundVotes(vote.round)[vote.type];
     const seen = votes.get(vote.validator);
-    if (seen) {
-      if (conflicting(seen, vote)) this.#report(equivocation(seen, vote), out);
-      return out;
+    if (!seen) votes.set(vote.validator, [vote]);
+    else {
+      if (seen.some((v) => v.block === vote.block)) return out;
+      if (conflicting(seen[0], vote)) {
+        this.#report(equivocation(seen[0], vote), out);
+      }
+      if (seen.length >= MAX_VOTES_PER_SIGNER) return out;
+      seen.push(vote);
     }
-    votes.set(vote.validator, vote);
     this.#run(out);
     return out;
   }
@@ -170,6 +245,14 @@ export class Consensus {
   onTimeout(height: number, round: number, step: Timer): ConsensusAction[] {
     const out: ConsensusAction[] = [];
     if (height !== this.height || round !== this.round) return out;
+    if (step === "commit" || step === "idle") {
+      if (this.#waiting === "commit") {
+        if (this.#host.hasWork?.()) this.#wake(out);
+        else this.#waiting = "work";
+      } else if (step === "idle") this.#wake(out);
+      return out;
+    }
+    if (this.#waiting) return out;
     if (step === "gossip") {
       // Send again what this node said in the round: drops heal.
       this.#regossip(out);
@@ -202,6 +285,29 @@ export class Consensus {
   /** Pieces of evidence this node has seen. */
   get evidenceSeen(): number {
     return this.#evidence.size;
+  }
+
+  /**
+   * The proposal and votes this machine holds for `round` of the current
+   * height. A shell sends them to a peer that is behind in rounds: the
+   * paper's liveness assumes every message a correct node received
+   * reaches every correct node, and a node's own re-sends (the gossip
+   * timer) cover only its own messages.
+   */
+  roundMessages(round: number): (Proposal | Vote)[] {
+    const out: (Proposal | Vote)[] = [...this.#proposals.get(round) ?? []];
+    const votes = this.#votes.get(round);
+    for (const tally of votes ? [votes.prevote, votes.precommit] : []) {
+      for (const list of tally.values()) out.push(...list);
+    }
+    return out;
+  }
+
+  /** Ends the wait between heights: round 0 starts. */
+  #wake(out: ConsensusAction[]): void {
+    if (this.#waiting === null) return;
+    this.#waiting = null;
+    this.#startRound(0, out);
   }
 
   #later(message: Proposal | Vote, out: ConsensusAction[]): ConsensusAction[] {
@@ -244,7 +350,7 @@ export class Consensus {
           this.#options.sign!(proposalSigningBytes(unsigned)),
         ),
       };
-      this.#proposals.set(round, proposal);
+      this.#proposals.set(round, [proposal]);
       out.push({ type: "broadcast", proposal });
     }
     out.push(this.#timeout("propose"), this.#timeout("gossip"));
@@ -277,24 +383,47 @@ export class Consensus {
   #step(out: ConsensusAction[]): boolean {
     const height = this.height;
     const r = this.round;
+    const total = this.#set.total;
     // Decision (any round): a proposal with precommits over 2/3 for it.
-    for (const [round, proposal] of this.#proposals) {
-      const id = idOf(proposal.block);
+    for (const [round, proposals] of this.#proposals) {
       const votes = this.#roundVotes(round).precommit;
-      if (
-        isQuorum(this.#weight(votes, id), this.#set.total) &&
-        this.#isValid(proposal.block)
-      ) {
-        this.#decide({
-          block: proposal.block,
-          commit: this.#matching(votes, id),
-        }, out);
-        return this.height !== height;
+      for (const proposal of proposals) {
+        const id = idOf(proposal.block);
+        if (
+          isQuorum(this.#weight(votes, id), total) &&
+          this.#isValid(proposal.block)
+        ) {
+          this.#decide({
+            block: proposal.block,
+            commit: this.#matching(votes, id),
+          }, out);
+          return this.height !== height;
+        }
       }
     }
-    const proposal = this.#proposals.get(r);
+    // Beyond the paper, whose rule looks at the current round only: a
+    // polka seen late, for an earlier round, still makes its block this
+    // node's valid value, so as proposer it offers the block that locked
+    // validators wait for instead of a new one they must refuse. This only
+    // changes what this node proposes (receivers check the polka and their
+    // locks themselves), so safety is untouched.
+    for (const [round, held] of this.#proposals) {
+      if (round <= this.#validRound || round >= r) continue;
+      const polka = this.#roundVotes(round).prevote;
+      for (const proposal of held) {
+        if (
+          isQuorum(this.#weight(polka, idOf(proposal.block)), total) &&
+          this.#isValid(proposal.block)
+        ) {
+          this.#validValue = proposal.block;
+          this.#validRound = round;
+          return true;
+        }
+      }
+    }
+    const proposals = this.#proposals.get(r) ?? [];
     const prevotes = this.#roundVotes(r).prevote;
-    if (proposal && this.step === "propose") {
+    for (const proposal of this.step === "propose" ? proposals : []) {
       const id = idOf(proposal.block);
       const vr = proposal.polRound;
       if (vr === -1) {
@@ -305,11 +434,8 @@ export class Consensus {
         return true;
       }
       if (
-        vr < r &&
-        isQuorum(
-          this.#weight(this.#roundVotes(vr).prevote, id),
-          this.#set.total,
-        )
+        vr >= 0 && vr < r &&
+        isQuorum(this.#weight(this.#roundVotes(vr).prevote, id), total)
       ) {
         const ok = this.#isValid(proposal.block) &&
           (this.#lockedRound <= vr || this.#lockedId() === id);
@@ -320,18 +446,16 @@ export class Consensus {
     }
     if (
       this.step === "prevote" &&
-      this.#once(
-        `prevote-any:${r}`,
-        isQuorum(this.#weight(prevotes), this.#set.total),
-      )
+      this.#once(`prevote-any:${r}`, isQuorum(this.#weight(prevotes), total))
     ) {
       out.push(this.#timeout("prevote"));
     }
-    if (proposal && this.step !== "propose") {
+    for (const proposal of this.step !== "propose" ? proposals : []) {
       const id = idOf(proposal.block);
       if (
-        isQuorum(this.#weight(prevotes, id), this.#set.total) &&
-        this.#isValid(proposal.block) && !this.#done.has(`polka:${r}`)
+        !this.#done.has(`polka:${r}`) &&
+        isQuorum(this.#weight(prevotes, id), total) &&
+        this.#isValid(proposal.block)
       ) {
         this.#done.add(`polka:${r}`);
         if (this.step === "prevote") {
@@ -383,7 +507,17 @@ export class Consensus {
     this.#newHeight(this.height + 1);
     const future = this.#future;
     this.#future = [];
-    this.#startRound(0, out);
+    const pause = this.#options.pause;
+    if (pause) {
+      this.#waiting = "commit";
+      this.round = 0;
+      this.step = "propose";
+      const at = { type: "timeout", height: this.height, round: 0 } as const;
+      out.push(
+        { ...at, step: "commit", ms: pause.commitMs },
+        { ...at, step: "idle", ms: pause.idleMs },
+      );
+    } else this.#startRound(0, out);
     for (const message of future) {
       out.push(
         ...("proposer" in message
@@ -408,18 +542,18 @@ export class Consensus {
       ...unsigned,
       sig: encodeBase64Url(sign!(voteSigningBytes(unsigned))),
     };
-    this.#roundVotes(this.round)[type].set(self, vote);
+    this.#roundVotes(this.round)[type].set(self, [vote]);
     out.push({ type: "broadcast", vote });
   }
 
   #regossip(out: ConsensusAction[]): void {
     const self = this.#options.self;
     if (!self) return;
-    const proposal = this.#proposals.get(this.round);
+    const proposal = this.#proposals.get(this.round)?.[0];
     if (proposal?.proposer === self) out.push({ type: "broadcast", proposal });
     const votes = this.#votes.get(this.round);
     for (const type of ["prevote", "precommit"] as const) {
-      const vote = votes?.[type].get(self);
+      const vote = votes?.[type].get(self)?.[0];
       if (vote) out.push({ type: "broadcast", vote });
     }
   }
@@ -442,19 +576,21 @@ export class Consensus {
     return votes;
   }
 
-  /** Power of votes for `block` (undefined: for anything). */
-  #weight(votes: Map<string, Vote>, block?: string | null): number {
+  /** Power of validators that voted for `block` (undefined: for anything). */
+  #weight(votes: Tally, block?: string | null): number {
     let sum = 0;
-    for (const vote of votes.values()) {
-      if (block === undefined || vote.block === block) {
-        sum += this.#power.get(vote.validator) ?? 0;
+    for (const [validator, list] of votes) {
+      if (block === undefined || list.some((v) => v.block === block)) {
+        sum += this.#power.get(validator) ?? 0;
       }
     }
     return sum;
   }
 
-  #matching(votes: Map<string, Vote>, block: string): Vote[] {
-    return [...votes.values()].filter((v) => v.block === block)
+  /** The votes for `block`, one per validator, by validator key. */
+  #matching(votes: Tally, block: string): Vote[] {
+    return [...votes.values()]
+      .flatMap((list) => list.filter((v) => v.block === block))
       .sort((a, b) => (a.validator < b.validator ? -1 : 1));
   }
 

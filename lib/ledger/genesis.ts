@@ -215,7 +215,11 @@ export function assertValidGenesis(value: unknown): asserts value is Genesis {
 
 function assertValidParams(params: unknown): asserts params is LedgerParams {
   const fail = (message: string) => `Cannot accept genesis: params.${message}`;
-  check(isObject(params), "bad_genesis", fail("params must be an object"));
+  check(
+    isObject(params),
+    "bad_genesis",
+    "Cannot accept genesis: params must be an object",
+  );
   onlyFields(
     params,
     [...BPS_FIELDS, ...COUNT_FIELDS, "categories"],

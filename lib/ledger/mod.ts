@@ -51,7 +51,7 @@ export {
 } from "./state.ts";
 export { applyTransaction, type Touched } from "./apply.ts";
 export { applyEvidence } from "./slashing.ts";
-export { endBlock } from "./appeals.ts";
+export { endBlock, tally } from "./appeals.ts";
 export {
   assertValidBlockShape,
   type Block,

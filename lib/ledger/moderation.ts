@@ -5,8 +5,8 @@
  * same result and can say why.
  *
  * - **hidden**: bonds of `hide`-category flags reach `hideBps` of all stake;
- * - **warned**: bonds of all flags reach `warnBps`, or the author is proved
- *   forked; the labels say which categories;
+ * - **warned**: bonds of `hide` and `warn` flags reach `warnBps`, or the
+ *   author is proved forked; the labels say which categories;
  * - **downranked**: bonds of `downrank`-category flags reach `downrankBps`;
  *   separate from hiding: the subject stays visible, lower in ranked lists.
  *
@@ -41,13 +41,14 @@ export interface Verdict {
   downranked: boolean;
   /** Categories by bonded stake, most first; "forked" first when proved. */
   labels: Label[];
-  /** Bonded stake by effect, and all stake at this height. */
+  /**
+   * Bonded stake by effect (`warn` counts `warn` and `hide` flags), and
+   * all stake.
+   */
   stake: { hide: number; warn: number; downrank: number; supply: number };
   evidence: FlagEvidence[];
   appeal: Pick<Appeal, "id" | "status" | "closes" | "decided"> | null;
   forked: Forked | null;
-  /** Height of the state the verdict was computed at. */
-  height: number;
 }
 
 const VISIBLE_STATUSES = new Set(["active", "upheld"]);
@@ -68,7 +69,7 @@ export function verdictOf(state: LedgerState, key: string): Verdict | null {
   const forked = author ? state.forked(author) ?? null : null;
   if (!record && !forked) return null;
   const params = state.params;
-  const { supply, height } = state.meta;
+  const { supply } = state.meta;
   const stake = { hide: 0, warn: 0, downrank: 0, supply };
   const byCategory = new Map<FlagCategory, number>();
   const evidence: FlagEvidence[] = [];
@@ -76,7 +77,7 @@ export function verdictOf(state: LedgerState, key: string): Verdict | null {
     const flag = state.flag(id);
     if (!flag || !VISIBLE_STATUSES.has(flag.status)) continue;
     const effect = params.categories[flag.category];
-    stake.warn += flag.bond;
+    if (effect !== "downrank") stake.warn += flag.bond;
     if (effect === "hide") stake.hide += flag.bond;
     if (effect === "downrank") stake.downrank += flag.bond;
     byCategory.set(
@@ -92,10 +93,6 @@ export function verdictOf(state: LedgerState, key: string): Verdict | null {
       status: flag.status as "active" | "upheld",
     });
   }
-  const reaches = (amount: number, bps: number) =>
-    amount > 0 && amount >= Math.max(1, share(supply, bps));
-  const hidden = reaches(stake.hide, params.hideBps);
-  const warned = reaches(stake.warn, params.warnBps) || forked !== null;
   const labels: Label[] = [...byCategory]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([category]) => category);
@@ -103,8 +100,7 @@ export function verdictOf(state: LedgerState, key: string): Verdict | null {
   const appeal = record?.appeal ? state.appeal(record.appeal) : undefined;
   return {
     subject: record?.subject ?? { author: author! },
-    status: hidden ? "hidden" : warned ? "warned" : "visible",
-    downranked: reaches(stake.downrank, params.downrankBps),
+    ...thresholds(state, stake, forked),
     labels,
     stake,
     evidence,
@@ -117,7 +113,23 @@ export function verdictOf(state: LedgerState, key: string): Verdict | null {
       }
       : null,
     forked,
-    height,
+  };
+}
+
+/** Status and down-ranking of `stake` (with `stake.supply`) under `state`'s rules. */
+function thresholds(
+  state: LedgerState,
+  stake: Verdict["stake"],
+  forked: Forked | null,
+): Pick<Verdict, "status" | "downranked"> {
+  const params = state.params;
+  const reaches = (amount: number, bps: number) =>
+    amount > 0 && amount >= Math.max(1, share(stake.supply, bps));
+  const hidden = reaches(stake.hide, params.hideBps);
+  const warned = reaches(stake.warn, params.warnBps) || forked !== null;
+  return {
+    status: hidden ? "hidden" : warned ? "warned" : "visible",
+    downranked: reaches(stake.downrank, params.downrankBps),
   };
 }
 
@@ -143,8 +155,10 @@ export function moderate(state: LedgerState): Map<string, Verdict> {
 
 /**
  * Brings `verdicts` (those of the previous height) up to `state` after a
- * block: only touched subjects are recomputed, unless total stake moved,
- * which moves every threshold. Returns the keys whose verdict changed.
+ * block: only touched subjects are recomputed. When total stake moved,
+ * which moves every threshold, the others keep their flags and stake and
+ * are only measured again against the new supply. Returns the keys whose
+ * verdict changed.
  *
  * @example
  * ```ts
@@ -160,9 +174,18 @@ export function updateVerdicts(
     ? new Set([...verdicts.keys(), ...change.touched])
     : change.touched;
   const changed: string[] = [];
+  const { supply } = state.meta;
   for (const key of keys) {
     const before = verdicts.get(key);
-    const after = verdictOf(state, key);
+    let after: Verdict | null;
+    if (before && !change.touched.has(key)) {
+      const stake = { ...before.stake, supply };
+      after = {
+        ...before,
+        ...thresholds(state, stake, before.forked),
+        stake,
+      };
+    } else after = verdictOf(state, key);
     if (after) verdicts.set(key, after);
     else verdicts.delete(key);
     if (

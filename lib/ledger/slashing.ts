@@ -6,10 +6,10 @@
  * @module
  */
 import { forkProofId } from "../log/fork_proof.ts";
-import { check, isKey, share } from "./_internal.ts";
+import { check, isKey, isObject, share } from "./_internal.ts";
 import type { Touched } from "./apply.ts";
 import { type LedgerState, subjectKey } from "./state.ts";
-import type { Evidence } from "./vote.ts";
+import { assertValidVote, type Evidence, type Vote } from "./vote.ts";
 
 /**
  * Applies self-verifying evidence at `height`: a fork proof marks its
@@ -34,9 +34,10 @@ export function applyEvidence(
   if (evidence.kind === "fork") {
     const { proof } = evidence;
     check(
-      isKey(proof?.author) && proof.entries?.length === 2 &&
+      isObject(proof) && isKey(proof.author) &&
+        Array.isArray(proof.entries) && proof.entries.length === 2 &&
         proof.entries.every((e) =>
-          e.author === proof.author && e.seq === proof.seq
+          isObject(e) && e.author === proof.author && e.seq === proof.seq
         ) &&
         proof.entries[0].sig !== proof.entries[1].sig,
       "bad_evidence",
@@ -56,6 +57,12 @@ export function applyEvidence(
     return;
   }
   check(evidence.kind === "equivocation", "bad_evidence", fail("unknown kind"));
+  check(
+    Array.isArray(evidence.votes) && evidence.votes.length === 2 &&
+      evidence.votes.every(isValidVote),
+    "bad_evidence",
+    fail("expected two well-formed votes"),
+  );
   const [a, b] = evidence.votes;
   const meta = state.meta;
   check(
@@ -74,32 +81,42 @@ export function applyEvidence(
   );
   const validator = state.validator(a.validator);
   check(validator, "bad_evidence", fail("the signer is not a validator"));
-  const key = `${a.validator}/${a.height}`;
   check(
-    state.punished(key) === undefined,
+    !validator.jailed,
     "bad_evidence",
-    fail("already punished"),
+    fail("the validator is already jailed"),
   );
+  // Burn a share of the validator's stake and of each delegation to it,
+  // then hand what is left back to its owners: a jailed validator never
+  // votes again, and stake stuck behind it would count for nothing.
   const bps = state.params.equivocationSlashBps;
   let burned = share(validator.self, bps);
-  let delegated = validator.delegated;
   for (const [delegator, amount] of state.delegationsTo(a.validator)) {
     const cut = share(amount, bps);
-    if (cut === 0) continue;
     burned += cut;
-    delegated -= cut;
-    state.setDelegation(a.validator, delegator, amount - cut);
+    state.setDelegation(a.validator, delegator, 0);
     const account = state.account(delegator);
     state.setAccount(delegator, {
       ...account,
-      delegated: account.delegated - cut,
+      balance: account.balance + amount - cut,
+      delegated: account.delegated - amount,
     });
   }
-  state.setValidator(a.validator, {
-    self: validator.self - share(validator.self, bps),
-    delegated,
-    jailed: true,
+  const own = state.account(a.validator);
+  state.setAccount(a.validator, {
+    ...own,
+    balance: own.balance + validator.self - share(validator.self, bps),
   });
-  state.setPunished(key, options.height);
+  state.setValidator(a.validator, { self: 0, delegated: 0, jailed: true });
+  state.setPunished(a.validator, { at: a.height, height: options.height });
   state.burn(burned);
+}
+
+function isValidVote(value: unknown): value is Vote {
+  try {
+    assertValidVote(value);
+    return true;
+  } catch {
+    return false;
+  }
 }

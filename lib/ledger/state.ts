@@ -63,8 +63,13 @@ export interface Appeal {
   closes: number;
   /** The flags it covers (active when it opened). */
   flags: string[];
-  votes: Record<string, { choice: "uphold" | "overturn"; weight: number }>;
-  status: "open" | "upheld" | "overturned";
+  /**
+   * Each voter's choice. Weights are the voters' holdings when counted, not
+   * when cast: stake moved to another key after voting moves its weight.
+   */
+  votes: Record<string, "uphold" | "overturn">;
+  /** `lapsed`: closed without quorum; the flags stay active. */
+  status: "open" | "upheld" | "overturned" | "lapsed";
   decided: number | null;
   note?: string;
 }
@@ -336,14 +341,17 @@ export class LedgerState {
     this.#table.set(`checkpoint:${author}`, checkpoint);
   }
 
-  /** Height at which equivocation `key` (validator/height/round) was punished. */
-  punished(key: string): number | undefined {
-    return this.#table.get<number>(`punished:${key}`);
+  /** The equivocation that jailed `validator`: its height and the block's. */
+  punished(validator: string): { at: number; height: number } | undefined {
+    return this.#table.get(`punished:${validator}`);
   }
 
-  /** Records punished equivocation `key` at `height`. */
-  setPunished(key: string, height: number): void {
-    this.#table.set(`punished:${key}`, height);
+  /** Records that equivocation at `at` jailed `validator` in block `height`. */
+  setPunished(
+    validator: string,
+    punishment: { at: number; height: number },
+  ): void {
+    this.#table.set(`punished:${validator}`, punishment);
   }
 
   /** Every flag id in state. */

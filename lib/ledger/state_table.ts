@@ -18,10 +18,14 @@ const encoder = new TextEncoder();
 const DELETED = Symbol("deleted");
 const EMPTY_DIGEST = sha256(new Uint8Array(0));
 
-/** One value with its canonical JSON, computed once. */
+/**
+ * One value and its line in the root: `key\tJSON\n` (canonical JSON),
+ * made once; the first root() that hashes it keeps it as UTF-8 bytes, so
+ * unchanged lines of a dirty bucket are not re-encoded.
+ */
 interface Cell {
   value: unknown;
-  json: string;
+  line: string | Uint8Array;
 }
 
 function bucketOf(key: string): number {
@@ -37,9 +41,12 @@ function bucketOf(key: string): number {
 export class StateTable {
   readonly #parent: StateTable | undefined;
   readonly #cells = new Map<string, Cell | typeof DELETED>();
-  /** Base tables only: keys of each bucket, and cached digests. */
+  /**
+   * Base tables only: keys of each bucket, and the cached bucket digests
+   * laid end to end (bucket i at i × 32), as the root hashes them.
+   */
   readonly #bucketKeys: Set<string>[] | undefined;
-  readonly #digests: Uint8Array[] | undefined;
+  readonly #digests: Uint8Array | undefined;
   readonly #dirty = new Set<number>();
   /** Overlays: bucket digests of the last root(), until the next write. */
   #computed: Map<number, Uint8Array> | undefined;
@@ -49,7 +56,8 @@ export class StateTable {
     this.#parent = parent;
     if (!parent) {
       this.#bucketKeys = Array.from({ length: BUCKETS }, () => new Set());
-      this.#digests = Array.from({ length: BUCKETS }, () => EMPTY_DIGEST);
+      this.#digests = new Uint8Array(BUCKETS * 32);
+      for (let i = 0; i < BUCKETS; i++) this.#digests.set(EMPTY_DIGEST, i * 32);
     }
   }
 
@@ -63,7 +71,7 @@ export class StateTable {
 
   /** Sets `key` to a JSON value (replace, never mutate, stored values). */
   set(key: string, value: unknown): void {
-    const cell = { value, json: canonicalize(value) };
+    const cell: Cell = { value, line: `${key}\t${canonicalize(value)}\n` };
     if (this.#parent) {
       this.#computed = undefined;
       this.#cells.set(key, cell);
@@ -109,7 +117,7 @@ export class StateTable {
     // The overlay's last root already hashed these buckets as they now are.
     if (this.#computed) {
       for (const [bucket, digest] of this.#computed) {
-        parent.#digests![bucket] = digest;
+        parent.#digests!.set(digest, bucket * 32);
         parent.#dirty.delete(bucket);
       }
       this.#computed = undefined;
@@ -139,7 +147,6 @@ export class StateTable {
   /** The state root, base64url; see the module doc. */
   root(): string {
     const base = this.#base();
-    const digests = base.#digests!.slice();
     // Overlay keys by bucket, so each dirty bucket is read once.
     const changed = new Map<number, string[]>();
     if (this !== base) {
@@ -153,26 +160,39 @@ export class StateTable {
     const dirty = new Set([...base.#dirty, ...changed.keys()]);
     const computed = new Map<number, Uint8Array>();
     for (const bucket of dirty) {
-      const keys = new Set(base.#bucketKeys![bucket]);
-      for (const key of changed.get(bucket) ?? []) {
-        if (this.#cells.get(key) === DELETED) keys.delete(key);
-        else keys.add(key);
+      let keys = base.#bucketKeys![bucket];
+      const overlaid = changed.get(bucket);
+      if (overlaid) {
+        keys = new Set(keys);
+        for (const key of overlaid) {
+          if (this.#cells.get(key) === DELETED) keys.delete(key);
+          else keys.add(key);
+        }
       }
-      const lines = [...keys].sort().map((key) =>
-        `${key}\t${this.#cellOf(key)!.json}\n`
-      );
-      const digest = lines.length === 0
-        ? EMPTY_DIGEST
-        : sha256(encoder.encode(lines.join("")));
-      digests[bucket] = digest;
-      computed.set(bucket, digest);
+      // SHA-256 over the bucket's lines in key order, as one buffer.
+      const lines: Uint8Array[] = [];
+      let size = 0;
+      for (const key of [...keys].sort()) {
+        const cell = this.#cellOf(key)!;
+        if (typeof cell.line === "string") {
+          cell.line = encoder.encode(cell.line);
+        }
+        lines.push(cell.line);
+        size += cell.line.length;
+      }
+      const bytes = new Uint8Array(size);
+      let at = 0;
+      for (const line of lines) {
+        bytes.set(line, at);
+        at += line.length;
+      }
+      computed.set(bucket, size === 0 ? EMPTY_DIGEST : sha256(bytes));
     }
-    if (this === base) {
-      for (const [bucket, digest] of computed) base.#digests![bucket] = digest;
-      base.#dirty.clear();
-    } else this.#computed = computed;
-    const all = new Uint8Array(BUCKETS * 32);
-    digests.forEach((digest, i) => all.set(digest, i * 32));
+    // The base's digests are updated in place; an overlay hashes a copy.
+    const all = this === base ? base.#digests! : base.#digests!.slice();
+    for (const [bucket, digest] of computed) all.set(digest, bucket * 32);
+    if (this === base) base.#dirty.clear();
+    else this.#computed = computed;
     return encodeBase64Url(sha256(all));
   }
 

@@ -30,6 +30,12 @@ export {
   SEGMENT_RECORDS,
   segmentKey,
 } from "./layout.ts";
+export {
+  type LedgerHandler,
+  ledgerPut,
+  ledgerSoul,
+  MAX_LEDGER_MESSAGE,
+} from "./ledger_channel.ts";
 export type { PeerStatus } from "./peer_status.ts";
 export {
   MAX_GUN_MESSAGE,

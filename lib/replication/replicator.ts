@@ -23,6 +23,11 @@ import {
   type GunPeer,
 } from "./gun.ts";
 import { gunSource, ReplyWaiters } from "./gun_source.ts";
+import {
+  type LedgerHandler,
+  ledgerPut,
+  takeLedgerMessages,
+} from "./ledger_channel.ts";
 import { headSoul } from "./layout.ts";
 import { OutboundPeers } from "./outbound_peers.ts";
 import { type PeerStatus, PeerTable } from "./peer_status.ts";
@@ -66,6 +71,7 @@ export class Replicator {
   readonly #running = new Set<string>();
   readonly #inFlight = new Map<GunPeer, number>();
   #node?: GunNode;
+  #ledgerHandler?: LedgerHandler;
   #outbound?: OutboundPeers;
   #started = false;
   #closed = false;
@@ -201,6 +207,30 @@ export class Replicator {
         this.#startWaiting();
       }),
     );
+  }
+
+  /**
+   * Sets who judges consensus messages of honoured ledgers (see
+   * ledger_channel.ts); without one they are dropped.
+   */
+  setLedgerHandler(handler: LedgerHandler): void {
+    this.#ledgerHandler = handler;
+  }
+
+  /** Sends one consensus message of `ledger` to every peer, now. */
+  sendLedger(ledger: string, value: string): void {
+    this.#node?.say(ledgerPut(ledger, value));
+  }
+
+  /** Recruits writers of `ledger` (honoured) or stops recruiting them. */
+  honourLedger(ledger: string, honoured = true): void {
+    if (honoured) this.#subscriptions.honour(ledger);
+    else this.#subscriptions.dishonour(ledger);
+  }
+
+  /** Origins of the configured peers (for HTTP catch-up). */
+  get peerOrigins(): string[] {
+    return this.#options.peers;
   }
 
   /** Peer status, for `GET /api/peers`. */
@@ -341,6 +371,12 @@ export class Replicator {
       return;
     }
     if (message.put) {
+      const relay = await takeLedgerMessages(message, peerId, {
+        handler: this.#ledgerHandler,
+        drop: (count) => this.#table.rejected(peerId, "bad_node", count),
+      });
+      if (relay) this.#node?.say(relay);
+      if (Object.keys(message.put).length === 0) return;
       const replyTo = message["@"];
       if (typeof replyTo === "string" && this.#waiters.has(replyTo)) {
         // An answer to a backfill GET: the backfill ingests it in order.

@@ -42,7 +42,7 @@ export class Subscriptions {
   #locals = new Set<string>();
   #ledgerWriters = new Set<string>();
   #correspondents = new Set<string>();
-  readonly #ledgers: ReadonlySet<string>;
+  readonly #ledgers: Set<string>;
   #authors = new Set<string>();
   #refreshing: Promise<void> | null = null;
   #again = false;
@@ -57,6 +57,16 @@ export class Subscriptions {
   /** Ids of the ledgers this instance honours. */
   get ledgers(): ReadonlySet<string> {
     return this.#ledgers;
+  }
+
+  /** Honours `ledger` from now on: its writers are recruited when seen. */
+  honour(ledger: string): void {
+    this.#ledgers.add(ledger);
+  }
+
+  /** Stops honouring `ledger` (writers already recruited stay). */
+  dishonour(ledger: string): void {
+    this.#ledgers.delete(ledger);
   }
 
   /** Adds (and persists) a writer of an honoured ledger. */

@@ -8,6 +8,14 @@ import { FeedLinks } from "../../components/feed_links.tsx";
 import { authorSummary, parseAuthorParam } from "../../lib/app/mod.ts";
 import { type Profile, profilesOf } from "../../lib/app/profiles.ts";
 import { authorTimeline, type TimelineView } from "../../lib/app/timelines.ts";
+import {
+  type CardModeration,
+  cardModeration,
+  type FlagLedger,
+  flagLedgersOf,
+} from "../../lib/app/moderation.ts";
+import { strongestVerdict } from "../../lib/app/ledgers.ts";
+import { FlagAction } from "../../islands/ledger_actions.tsx";
 import { fingerprint, handleOf } from "../../lib/identity/mod.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
 import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
@@ -19,6 +27,10 @@ interface Data extends TimelineView {
   profile?: Profile;
   /** Whether the reader follows this author (null: not signed in). */
   following: boolean | null;
+  /** The strongest ledger verdict on the author. */
+  moderation: CardModeration | null;
+  /** Honoured ledgers the reader may flag the author in. */
+  flagLedgers: FlagLedger[];
 }
 
 export const handler = {
@@ -31,11 +43,16 @@ export const handler = {
     const following = viewer
       ? (await instance.kv.get(KEYS.follows(viewer, author))).value !== null
       : null;
+    const strongest = strongestVerdict(
+      timeline.view.verdicts.get(`author:${author}`),
+    );
     return ctx.render(
       {
         ...summary,
         ...timeline,
         following,
+        moderation: strongest ? cardModeration(strongest) : null,
+        flagLedgers: flagLedgersOf(instance.ledgers),
         profile: timeline.view.profiles.get(author) ??
           (await profilesOf(instance.kv, [author])).get(author),
       } satisfies Data,
@@ -72,7 +89,23 @@ export default function AuthorPage({ data }: PageProps<Data, AppState>) {
           target={data.author}
           following={data.following ?? false}
         />
+        {data.flagLedgers.length > 0 && (
+          <div class="author-flag">
+            <FlagAction
+              subject={{ author: data.author }}
+              ledgers={data.flagLedgers}
+            />
+          </div>
+        )}
       </header>
+      {data.moderation && (
+        <p class="warning">
+          {data.moderation.text}.{" "}
+          <a href={data.moderation.href}>
+            Why: the flags in {data.moderation.name}
+          </a>
+        </p>
+      )}
       {data.forked && (
         <p class="warning" role="alert">
           Forked: this author signed two different entries at the same position

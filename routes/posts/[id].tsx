@@ -4,6 +4,7 @@ import { ThreadTree } from "../../components/thread_tree.tsx";
 import { ComposeBox } from "../../islands/compose_box.tsx";
 import { thread, type ThreadNode } from "../../lib/app/timelines.ts";
 import type { EntriesView } from "../../lib/app/view.ts";
+import { type FlagLedger, flagLedgersOf } from "../../lib/app/moderation.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
 import {
   Head,
@@ -18,6 +19,8 @@ interface Data {
   root: string;
   roots: ThreadNode[];
   view: EntriesView;
+  /** Honoured ledgers the reader may flag the post in. */
+  flagLedgers: FlagLedger[];
 }
 
 export const handler = {
@@ -28,8 +31,12 @@ export const handler = {
         reason: "bad_id",
       });
     }
-    const data = await thread(ctx.state.instance, id) satisfies Data;
-    await withReader(ctx.state.instance, data.view, ctx.state.viewer);
+    const { instance } = ctx.state;
+    const data = {
+      ...await thread(instance, id),
+      flagLedgers: flagLedgersOf(instance.ledgers),
+    } satisfies Data;
+    await withReader(instance, data.view, ctx.state.viewer);
     return ctx.render(data);
   },
 };
@@ -42,7 +49,12 @@ export default function PostPage({ data }: PageProps<Data, AppState>) {
       </Head>
       <h1 id="thread-title">Thread</h1>
       <LiveBanner stream={`thread:${data.root}`} immediate noun="reply" />
-      <ThreadTree nodes={data.roots} view={data.view} focused={data.focused} />
+      <ThreadTree
+        nodes={data.roots}
+        view={data.view}
+        focused={data.focused}
+        flagLedgers={data.flagLedgers}
+      />
       <section class="write" aria-label="Reply">
         <ComposeBox
           root={data.root}
