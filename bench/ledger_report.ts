@@ -10,14 +10,12 @@
  * @module
  */
 import { median } from "./_process.ts";
+import { measureFinalityPart } from "./ledger_finality.ts";
 import { list, machine, ok, writeSection } from "./_report.ts";
-import {
-  type BlockSample,
-  type ChainShape,
-  loadChain,
-  measureModeration,
-  measureReplay,
-} from "./ledger.ts";
+import type { BlockSample } from "./_moderation_figures.ts";
+import { type ChainShape, loadChain } from "./ledger_chain.ts";
+import { measureModeration } from "./ledger_moderation.ts";
+import { measureReplay } from "./ledger_replay.ts";
 
 const DOC = new URL("../docs/benchmarks.md", import.meta.url);
 
@@ -28,17 +26,6 @@ export interface LedgerPart {
   /** One line for the console. */
   summary: string;
 }
-
-/** Where the finality figures go until their benchmark writes them. */
-export const FINALITY_PLACEHOLDER: LedgerPart = {
-  rows: [
-    "| Finality … (see below) | not measured by this run | |",
-  ],
-  notes: [
-    "- Finality (4 and 21 validator processes): placeholder; its benchmark is written separately.",
-  ],
-  summary: "",
-};
 
 /**
  * Gives docs/benchmarks.md an empty `ledger` section (heading `Ledger`)
@@ -347,11 +334,10 @@ ${parts.flatMap((part) => part.notes).join("\n")}
 
 /** Runs the ledger benchmarks and rewrites their doc section. */
 export async function benchLedger(): Promise<void> {
+  const finality = await measureFinalityPart();
   const targets = await measureLedgerTargets();
   await ensureSection();
-  await writeSection(
-    "ledger",
-    ledgerSection([targets, FINALITY_PLACEHOLDER]),
-  );
+  await writeSection("ledger", ledgerSection([finality, targets]));
+  console.log(finality.summary);
   console.log(targets.summary);
 }

@@ -67,6 +67,8 @@ export interface LedgerOverview {
   validating: boolean;
   stateRoot: string;
   params: LedgerNode["genesis"]["params"];
+  /** This instance's consensus: the height being decided, round and step. */
+  consensus: LedgerNode["consensus"];
   /** Recent blocks: ms from proposal time to finality here, and the round. */
   finality: { height: number; round: number; ms: number }[];
 }
@@ -110,6 +112,7 @@ export function ledgerOverview(node: LedgerNode): LedgerOverview {
     stateRoot: state.root(),
     params: node.genesis.params,
     finality: node.finality,
+    consensus: node.consensus,
   };
 }
 

@@ -76,6 +76,9 @@ const encoder = new TextEncoder();
 /** What a received message turned out to be. */
 type Judgement = "new" | "old" | "later";
 
+/** How often a node sends everything it holds for its round. */
+const ROUND_GOSSIP_MS = 2_000;
+
 /** Longest wait for transactions before an empty block (node policy). */
 const IDLE_MS = 10_000;
 
@@ -173,6 +176,19 @@ export class LedgerNode {
     return [...this.#finality];
   }
 
+  /** Where this node's consensus is: the height being decided, round, step. */
+  get consensus(): {
+    height: number;
+    round: number;
+    step: string;
+    waiting: boolean;
+  } | null {
+    const c = this.#consensus;
+    return c
+      ? { height: c.height, round: c.round, step: c.step, waiting: c.waiting }
+      : null;
+  }
+
   /** When the last block was finalized here (ms), 0 before any. */
   get lastDecidedAt(): number {
     return this.#lastDecidedAt;
@@ -183,6 +199,7 @@ export class LedgerNode {
     this.#consensus = this.#newConsensus();
     this.#enqueue(() => this.#act(this.#consensus.start()));
     this.#schedule(CATCH_UP_MS, () => this.#periodicCatchUp());
+    this.#schedule(ROUND_GOSSIP_MS, () => this.#gossipRound());
   }
 
   /**
@@ -523,6 +540,28 @@ export class LedgerNode {
     })().catch((error) => {
       if (!this.#closed) console.error("Ledger catch-up:", error);
     });
+  }
+
+  /**
+   * Sends every message this node holds for its current round, not only
+   * its own: relays forward a message once, so a validator's own re-sends
+   * reach only its direct peers, and a node that joined late or lost
+   * messages would wait for ever in a mesh that is not complete.
+   */
+  #gossipRound(): void {
+    const consensus = this.#consensus;
+    if (consensus && !consensus.waiting) {
+      for (const message of consensus.roundMessages(consensus.round)) {
+        this.#options.send(
+          canonicalize(
+            "proposer" in message ? { proposal: message } : {
+              vote: message,
+            },
+          ),
+        );
+      }
+    }
+    this.#schedule(ROUND_GOSSIP_MS, () => this.#gossipRound());
   }
 
   #periodicCatchUp(): void {
