@@ -19,17 +19,8 @@ import { createRecord, encodeBase64Url } from "../lib/protocol/mod.ts";
 
 const encoder = new TextEncoder();
 
-/** A seeded PRNG (mulberry32): floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The simulator's seeded PRNG (mulberry32), shared by the benchmarks.
+export { prng } from "../lib/ledger/simulation/network.ts";
 
 /** A 43-character id or key derived from `label` (post ids, post authors). */
 export function idOf(label: string): string {

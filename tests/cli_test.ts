@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type CliIo, runCli } from "../lib/cli/mod.ts";
-import { startTestInstance } from "./helpers.ts";
-
-function captureIo(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env,
-  };
-  return { io, out, err };
-}
+import { runCli } from "../lib/cli/mod.ts";
+import { captureIo, startTestInstance } from "./helpers.ts";
 
 Deno.test("keygen writes a 0600 key file and never overwrites one", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kith_cli_" });

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { CliIo } from "../lib/cli/mod.ts";
 import { join } from "node:path";
 import { parseConfig } from "../lib/config/mod.ts";
 import { type Instance, startInstance } from "../lib/instance/mod.ts";
@@ -148,4 +149,16 @@ export async function fetchPage(
     );
   }
   return html;
+}
+
+/** A CLI io that records what a command prints, with `env` as its environment. */
+export function captureIo(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    env,
+  };
+  return { io, out, err };
 }

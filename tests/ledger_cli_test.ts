@@ -5,20 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type CliIo, runCli } from "../lib/cli/mod.ts";
-import { startTestInstance } from "./helpers.ts";
+import { runCli } from "../lib/cli/mod.ts";
+import { captureIo, startTestInstance } from "./helpers.ts";
 import { waitUntil } from "./cluster.ts";
-
-function captureIo(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env,
-  };
-  return { io, out, err };
-}
 
 Deno.test("genesis and tx: a CLI-made ledger finalizes a CLI-signed transfer", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kith_cli_ledger_" });
