@@ -68,7 +68,10 @@ export async function blockPage(
   const heights: number[] = [];
   for (let height = top; height >= bottom; height--) heights.push(height);
   const blocks = await Promise.all(
-    heights.map((height) => ledgers.store.block(node.id, height)),
+    heights.map(async (height) =>
+      await ledgers.store.block(node.id, height) ?? node.recentBlock(height) ??
+        null
+    ),
   );
   const rows = blocks.flatMap((finalized) => {
     if (!finalized) return [];
@@ -130,7 +133,8 @@ export async function blockView(
       reason: "bad_height",
     });
   }
-  const finalized = await ledgers.store.block(node.id, height);
+  const finalized = await ledgers.store.block(node.id, height) ??
+    node.recentBlock(height);
   if (!finalized) {
     throw new HttpError(
       404,

@@ -153,6 +153,14 @@ export class LedgerNode {
     return key !== undefined && this.state.power(key) > 0;
   }
 
+  /**
+   * A recently finalized block held in memory (the last 64): what this
+   * node decided may reach its store a moment later.
+   */
+  recentBlock(height: number): FinalizedBlock | undefined {
+    return this.#recent.find((f) => f.block.height === height);
+  }
+
   /** Transactions waiting for a block. */
   get pending(): string[] {
     return this.#pool.lines;

@@ -12,7 +12,9 @@ export const handler = {
         reason: "bad_height",
       });
     }
-    const finalized = await ledgers.store.block(node.id, height);
+    // Decided here but maybe not stored yet: the node keeps recent blocks.
+    const finalized = await ledgers.store.block(node.id, height) ??
+      node.recentBlock(height);
     if (!finalized) {
       throw new HttpError(
         404,
