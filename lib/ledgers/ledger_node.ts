@@ -45,6 +45,7 @@ import { LruCache } from "../crypto/lru_cache.ts";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { encodeBase64Url } from "../protocol/mod.ts";
 import type { LedgerStore } from "./ledger_store.ts";
+import { PeerDuties } from "./peer_duties.ts";
 import { TransactionPool, type TransactionStatus } from "./transaction_pool.ts";
 import { verifyAll } from "./verify.ts";
 
@@ -104,8 +105,7 @@ export class LedgerNode {
   #catchingUp = false;
   #closed = false;
   #lastDecidedAt = 0;
-  #helped = new Map<number, number>();
-  readonly #roundsHelped = new Map<string, number>();
+  readonly #duties: PeerDuties;
   #persisting: Promise<void> = Promise.resolve();
   readonly #finality: { height: number; round: number; ms: number }[] = [];
 
@@ -117,6 +117,7 @@ export class LedgerNode {
     this.#now = options.now ?? Date.now;
     this.verdicts = moderate(state);
     this.#pool = new TransactionPool(options.id);
+    this.#duties = new PeerDuties(options.send, this.#now);
   }
 
   /**
@@ -265,7 +266,7 @@ export class LedgerNode {
       assertValidVote(vote);
       if (vote.ledger !== this.id) return "old";
       if (vote.height < this.height + 1) {
-        this.#help(vote.height);
+        this.#duties.behindInHeight(this.#recent, vote.height);
         return "old";
       }
       if (vote.height > this.height + 1) {
@@ -273,7 +274,7 @@ export class LedgerNode {
         return "later";
       }
       if (!await verifyAll([voteCheck(vote)])) return "old";
-      this.#helpRounds(vote.round);
+      this.#duties.behindInRounds(this.#consensus, vote.round);
       this.#enqueue(() => this.#act(this.#consensus.onVote(vote)));
       return "new";
     }
@@ -288,7 +289,7 @@ export class LedgerNode {
       }
       const checks = [proposalCheck(proposal), ...blockChecks(proposal.block)];
       if (!await verifyAll(checks)) return "old";
-      this.#helpRounds(proposal.round);
+      this.#duties.behindInRounds(this.#consensus, proposal.round);
       this.#enqueue(() => this.#act(this.#consensus.onProposal(proposal)));
       return "new";
     }
@@ -309,30 +310,6 @@ export class LedgerNode {
   #wake(): void {
     if (!this.#consensus) return;
     this.#enqueue(() => this.#act(this.#consensus.onWork()));
-  }
-
-  /**
-   * A peer is behind in rounds (it sent a message of an earlier round of
-   * this height): send what this node holds for its own round, so the
-   * peer can skip ahead. At most once a second per round.
-   */
-  #helpRounds(round: number): void {
-    const consensus = this.#consensus;
-    if (!consensus || consensus.waiting || round >= consensus.round) return;
-    const key = `${consensus.height}/${consensus.round}`;
-    const last = this.#roundsHelped.get(key) ?? 0;
-    if (this.#now() - last < 1_000) return;
-    this.#roundsHelped.set(key, this.#now());
-    if (this.#roundsHelped.size > 256) this.#roundsHelped.clear();
-    for (const message of consensus.roundMessages(consensus.round)) {
-      this.#options.send(
-        canonicalize(
-          "proposer" in message ? { proposal: message } : {
-            vote: message,
-          },
-        ),
-      );
-    }
   }
 
   /** Verifies and applies finalized blocks in order; returns how many applied. */
@@ -450,24 +427,11 @@ export class LedgerNode {
               }
             });
           } else {
-            const proposal = action.proposal;
-            const texts = [canonicalize({ proposal })];
             // A re-proposal travels with the prevotes that justify it.
-            if (proposal.polRound >= 0) {
-              const id = blockId(proposal.block);
-              for (
-                const message of this.#consensus.roundMessages(
-                  proposal.polRound,
-                )
-              ) {
-                if (
-                  "type" in message && message.type === "prevote" &&
-                  message.block === id
-                ) {
-                  texts.push(canonicalize({ vote: message }));
-                }
-              }
-            }
+            const texts = this.#duties.proposalTexts(
+              this.#consensus,
+              action.proposal,
+            );
             sends.push(() => {
               for (const text of texts) this.#options.send(text);
               return Promise.resolve();
@@ -522,16 +486,6 @@ export class LedgerNode {
     this.#timers.add(timer);
   }
 
-  /** A peer is behind: send it the block it misses (once a second per height). */
-  #help(height: number): void {
-    const finalized = this.#recent.find((f) => f.block.height === height);
-    const last = this.#helped.get(height) ?? 0;
-    if (!finalized || this.#now() - last < 1_000) return;
-    this.#helped.set(height, this.#now());
-    if (this.#helped.size > 256) this.#helped.clear();
-    this.#options.send(canonicalize({ finalized }));
-  }
-
   #catchUp(): void {
     if (this.#catchingUp || this.#closed) return;
     this.#catchingUp = true;
@@ -551,24 +505,11 @@ export class LedgerNode {
   }
 
   /**
-   * Sends every message this node holds for its current round, not only
-   * its own: relays forward a message once, so a validator's own re-sends
-   * reach only its direct peers, and a node that joined late or lost
-   * messages would wait for ever in a mesh that is not complete.
+   * Every few seconds, every message this node holds for its round, not
+   * only its own (see peer_duties.ts).
    */
   #gossipRound(): void {
-    const consensus = this.#consensus;
-    if (consensus && !consensus.waiting) {
-      for (const message of consensus.roundMessages(consensus.round)) {
-        this.#options.send(
-          canonicalize(
-            "proposer" in message ? { proposal: message } : {
-              vote: message,
-            },
-          ),
-        );
-      }
-    }
+    this.#duties.sendRound(this.#consensus);
     this.#schedule(ROUND_GOSSIP_MS, () => this.#gossipRound());
   }
 
