@@ -116,3 +116,41 @@ Deno.test("ledger API: status, blocks, transactions and errors", async () => {
     await Deno.remove(ledger.dir, { recursive: true });
   }
 });
+
+Deno.test("an instance refuses to start on a bad genesis file or validator key", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kith_bad_ledger_" });
+  try {
+    const missing = `${dir}/missing.json`;
+    await assert.rejects(
+      () => startTestInstance(["--genesis", missing]),
+      (error: Error) => {
+        assert.equal(error.name, "ConfigError");
+        assert.match(
+          error.message,
+          /^Cannot start: Cannot read genesis file .*missing\.json: /,
+        );
+        return true;
+      },
+    );
+    const bad = `${dir}/bad.json`;
+    await Deno.writeTextFile(bad, JSON.stringify({ kind: "kith-ledger" }));
+    await assert.rejects(
+      () => startTestInstance(["--genesis", bad]),
+      {
+        name: "ConfigError",
+        message:
+          `Cannot start: Cannot read genesis file ${bad}: Cannot accept genesis: version must be 1`,
+      },
+    );
+    await assert.rejects(
+      () => startTestInstance(["--validator-key", missing]),
+      {
+        name: "ConfigError",
+        message:
+          `Cannot start: Cannot read key file: ${missing} does not exist; create one with "deno task kith keygen"`,
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { LedgerNode, Ledgers } from "../ledgers/mod.ts";
+import type { LedgerNode } from "../ledgers/mod.ts";
 import {
   type Appeal,
   type Block,
@@ -18,6 +18,7 @@ import {
   type Verdict,
 } from "../ledger/mod.ts";
 import { HttpError } from "../web/http_error.ts";
+import { finalizedBlockOf } from "./ledgers.ts";
 
 /** Blocks per page of the explorer. */
 export const BLOCKS_PER_PAGE = 20;
@@ -51,7 +52,6 @@ const HEIGHT = /^\d{1,15}$/;
  * integer ≥ 2.
  */
 export async function blockPage(
-  ledgers: Ledgers,
   node: LedgerNode,
   url: URL,
 ): Promise<BlockPage> {
@@ -68,10 +68,7 @@ export async function blockPage(
   const heights: number[] = [];
   for (let height = top; height >= bottom; height--) heights.push(height);
   const blocks = await Promise.all(
-    heights.map(async (height) =>
-      await ledgers.store.block(node.id, height) ?? node.recentBlock(height) ??
-        null
-    ),
+    heights.map((height) => node.finalized(height)),
   );
   const rows = blocks.flatMap((finalized) => {
     if (!finalized) return [];
@@ -123,25 +120,10 @@ export interface BlockView {
  * @throws {HttpError} 400 `bad_height`, 404 `unknown_block`.
  */
 export async function blockView(
-  ledgers: Ledgers,
   node: LedgerNode,
   param: string,
 ): Promise<BlockView> {
-  const height = Number(param);
-  if (!HEIGHT.test(param) || height < 1) {
-    throw new HttpError(400, "The height must be an integer ≥ 1", {
-      reason: "bad_height",
-    });
-  }
-  const finalized = await ledgers.store.block(node.id, height) ??
-    node.recentBlock(height);
-  if (!finalized) {
-    throw new HttpError(
-      404,
-      `Block ${height} is not finalized here yet (height ${node.height})`,
-      { reason: "unknown_block" },
-    );
-  }
+  const finalized = await finalizedBlockOf(node, param);
   const { block, commit } = finalized;
   return {
     ledger: node.id,

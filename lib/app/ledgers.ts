@@ -9,6 +9,7 @@ import { HttpError } from "../web/http_error.ts";
 import type { LedgerNode, Ledgers, LedgerVerdict } from "../ledgers/mod.ts";
 import {
   type Appeal,
+  type FinalizedBlock,
   type Flag,
   validatorSet,
   type Verdict,
@@ -39,6 +40,33 @@ export function ledgerNodeOf(ledgers: Ledgers, param: string): LedgerNode {
     );
   }
   return node;
+}
+
+/**
+ * The finalized block at height `param` of `node`'s ledger.
+ *
+ * @throws {HttpError} 400 `bad_height` for anything but an integer ≥ 1,
+ * 404 `unknown_block` when it is not finalized here (yet).
+ */
+export async function finalizedBlockOf(
+  node: LedgerNode,
+  param: string,
+): Promise<FinalizedBlock> {
+  const height = Number(param);
+  if (!/^\d{1,15}$/.test(param) || height < 1) {
+    throw new HttpError(400, "The height must be an integer ≥ 1", {
+      reason: "bad_height",
+    });
+  }
+  const finalized = await node.finalized(height);
+  if (!finalized) {
+    throw new HttpError(
+      404,
+      `Block ${height} is not finalized here yet (height ${node.height})`,
+      { reason: "unknown_block" },
+    );
+  }
+  return finalized;
 }
 
 /** A validator row of the explorer. */

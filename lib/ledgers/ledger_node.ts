@@ -155,11 +155,13 @@ export class LedgerNode {
   }
 
   /**
-   * A recently finalized block held in memory (the last 64): what this
-   * node decided may reach its store a moment later.
+   * The finalized block at `height`, or null: from the store, else from
+   * the recent blocks held in memory (a block decided here reaches the
+   * store a moment later).
    */
-  recentBlock(height: number): FinalizedBlock | undefined {
-    return this.#recent.find((f) => f.block.height === height);
+  async finalized(height: number): Promise<FinalizedBlock | null> {
+    return await this.#options.store.block(this.id, height) ??
+      this.#recent.find((f) => f.block.height === height) ?? null;
   }
 
   /** Transactions waiting for a block. */

@@ -43,7 +43,7 @@ export const handler = {
     return ctx.render(
       {
         overview,
-        blocks: await blockPage(ledgers, node, ctx.url),
+        blocks: await blockPage(node, ctx.url),
         flags,
         appeals: appealViews(node, appeals),
         now: Date.now(),

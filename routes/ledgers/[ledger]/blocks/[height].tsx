@@ -24,7 +24,7 @@ export const handler = {
   async GET(ctx: RouteContext<AppState>) {
     const { ledgers } = ctx.state.instance;
     const node = ledgerNodeOf(ledgers, ctx.params.ledger);
-    const view = await blockView(ledgers, node, ctx.params.height);
+    const view = await blockView(node, ctx.params.height);
     return ctx.render({ ...view, now: Date.now() } satisfies Data);
   },
 };
