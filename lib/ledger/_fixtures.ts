@@ -11,7 +11,7 @@ import { createRecord, encodeBase64Url } from "../protocol/mod.ts";
 import { applyTransaction } from "./apply.ts";
 import { LedgerError, type LedgerErrorReason } from "./errors.ts";
 import { DEFAULT_PARAMS, type Genesis, type LedgerParams } from "./genesis.ts";
-import { LedgerState } from "./state.ts";
+import { LedgerState, type Subject } from "./state.ts";
 import type { SignedTransaction, Transaction } from "./transaction.ts";
 import { type Vote, voteSigningBytes, type VoteType } from "./vote.ts";
 
@@ -188,4 +188,37 @@ export function stakeSum(state: LedgerState, names: string[]): number {
   }
   for (const key of state.validatorKeys) sum += state.validator(key)!.self;
   return sum;
+}
+
+/**
+ * A state where alice flags `subject` (abuse, 100), bob flags it (spam,
+ * 40) and carol appeals (bond 50): the three are the appeal's parties.
+ */
+export function openAppeal(
+  subject: Subject,
+  params: Partial<LedgerParams> = {},
+): { state: LedgerState; flags: string[]; appeal: string } {
+  const state = makeState({ params });
+  const flags = [
+    run(state, "alice", {
+      type: "flag",
+      subject,
+      category: "abuse",
+      bond: 100,
+    }),
+    run(state, "bob", { type: "flag", subject, category: "spam", bond: 40 }),
+  ];
+  const appeal = run(state, "carol", { type: "appeal", subject, bond: 50 });
+  return { state, flags, appeal };
+}
+
+/** `name` votes `choice` on `appeal` in block `height`. */
+export function voteOn(
+  state: LedgerState,
+  name: string,
+  appeal: string,
+  choice: "uphold" | "overturn",
+  height = 2,
+): string {
+  return run(state, name, { type: "vote", appeal, choice }, { height });
 }

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { endBlock } from "./appeals.ts";
-import { fakeId, makeState, person, run, throwsLedger } from "./_fixtures.ts";
+import {
+  fakeId,
+  openAppeal,
+  person,
+  run,
+  throwsLedger,
+  voteOn,
+} from "./_fixtures.ts";
 import type { LedgerState, Subject } from "./state.ts";
 
 const key = (name: string) => person(name).key;
@@ -13,37 +20,9 @@ const CLOSES = 1 + 20;
  * alice flags with 100 (abuse), bob with 40 (spam); carol appeals with 50.
  * The three are parties: dave, erin and the validators vote.
  */
-function opened(): { state: LedgerState; flags: string[]; appeal: string } {
-  const state = makeState();
-  const flags = [
-    run(state, "alice", {
-      type: "flag",
-      subject: post,
-      category: "abuse",
-      bond: 100,
-    }),
-    run(state, "bob", {
-      type: "flag",
-      subject: post,
-      category: "spam",
-      bond: 40,
-    }),
-  ];
-  const appeal = run(state, "carol", {
-    type: "appeal",
-    subject: post,
-    bond: 50,
-  });
-  return { state, flags, appeal };
-}
+const opened = () => openAppeal(post);
 
-const vote = (
-  state: LedgerState,
-  name: string,
-  appeal: string,
-  choice: "uphold" | "overturn",
-  height = 2,
-) => run(state, name, { type: "vote", appeal, choice }, { height });
+const vote = voteOn;
 const give = (state: LedgerState, from: string, to: string, amount: number) =>
   run(state, from, { type: "transfer", to: key(to), amount });
 
