@@ -61,10 +61,11 @@ const stepArb = fc.oneof(
 );
 type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** Flags and appeals made so far, to aim retracts and votes at. */
+/** Flags, appeals and delegations made so far, to aim later steps at. */
 interface Made {
   flags: { id: string; flagger: string }[];
   appeals: string[];
+  delegations: { delegator: string; validator: string }[];
 }
 
 function transactionOf(
@@ -77,12 +78,22 @@ function transactionOf(
     case "transfer":
       return { type: "transfer", to: person(name).key, amount: step.amount };
     case "delegate":
-    case "undelegate":
       return {
-        type: step.type,
+        type: "delegate",
         validator: person(pick(["v1", "v2", "v3", "alice"])).key,
-        amount: step.type === "delegate" ? step.amount : 1 + step.amount % 60,
+        amount: step.amount,
       };
+    case "undelegate": {
+      // Half aim at a delegation that was made, so that some apply.
+      const validator = step.choice && made.delegations.length > 0
+        ? pick(made.delegations).validator
+        : pick(["v1", "v2", "v3", "alice"]);
+      return {
+        type: "undelegate",
+        validator: person(validator).key,
+        amount: 1 + step.amount % 60,
+      };
+    }
     case "flag":
       return {
         type: "flag",
@@ -146,21 +157,30 @@ function runSteps(
     accounts: [["alice", 1_000], ["bob", 1_000], ["carol", 1_000]],
     params: { appealBlocks: 3 },
   });
-  const made: Made = { flags: [], appeals: [] };
+  const made: Made = { flags: [], appeals: [], delegations: [] };
   let height = 1;
   let signed: SignedTransaction | undefined;
   const perform = (step: Step) => {
     if (step.kind === "tx") {
       const tx = transactionOf(step, made);
-      // Retracts are mostly signed by the flagger, so that some apply.
+      // Aimed retracts and undelegates are signed by the flagger or the
+      // delegator, so that some apply.
       const name = tx.type === "retract" && step.choice
         ? made.flags.find((f) => f.id === tx.flag)?.flagger ?? "alice"
+        : tx.type === "undelegate" && step.choice
+        ? made.delegations.find((d) => person(d.validator).key === tx.validator)
+          ?.delegator ?? NAMES[step.signer]
         : NAMES[step.signer];
       const seq = state.nonce(person(name).key) + (step.stale ? 0 : 1);
       signed = txOf(name, seq, tx);
       applyTransaction(state, signed, { height });
       if (tx.type === "flag") made.flags.push({ id: signed.id, flagger: name });
       if (tx.type === "appeal") made.appeals.push(signed.id);
+      if (tx.type === "delegate") {
+        const validator = ["v1", "v2", "v3", "alice"]
+          .find((v) => person(v).key === tx.validator)!;
+        made.delegations.push({ delegator: name, validator });
+      }
     } else if (step.kind === "end") {
       for (let i = 0; i <= step.skip; i++) {
         endBlock(state, { height: height++ });
