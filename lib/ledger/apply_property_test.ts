@@ -42,6 +42,7 @@ const stepArb = fc.oneof(
       amount: fc.integer({ min: 1, max: 400 }),
       stale: fc.nat(9).map((n) => n === 0),
       choice: fc.boolean(),
+      aimed: fc.boolean(),
     }),
   },
   {
@@ -61,10 +62,20 @@ const stepArb = fc.oneof(
 );
 type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
 
+/** The shared fields of the opening steps: aimed at bob's post p1. */
+const OPENING = {
+  kind: "tx" as const,
+  target: 0,
+  amount: 100,
+  stale: false,
+  choice: true,
+  aimed: false,
+};
+
 /** Flags, appeals and delegations made so far, to aim later steps at. */
 interface Made {
   flags: { id: string; flagger: string }[];
-  appeals: string[];
+  appeals: { id: string; appellant: string }[];
   delegations: { delegator: string; validator: string }[];
 }
 
@@ -85,7 +96,7 @@ function transactionOf(
       };
     case "undelegate": {
       // Half aim at a delegation that was made, so that some apply.
-      const validator = step.choice && made.delegations.length > 0
+      const validator = step.aimed && made.delegations.length > 0
         ? pick(made.delegations).validator
         : pick(["v1", "v2", "v3", "alice"]);
       return {
@@ -111,7 +122,12 @@ function transactionOf(
     case "vote":
       return {
         type: "vote",
-        appeal: made.appeals.length > 0 ? pick(made.appeals) : fakeId("none"),
+        // Aimed votes go to the latest appeal, the one most likely open.
+        appeal: made.appeals.length === 0
+          ? fakeId("none")
+          : step.aimed
+          ? made.appeals.at(-1)!.id
+          : pick(made.appeals).id,
         choice: step.choice ? "uphold" : "overturn",
       };
     case "checkpoint":
@@ -165,17 +181,22 @@ function runSteps(
       const tx = transactionOf(step, made);
       // Aimed retracts and undelegates are signed by the flagger or the
       // delegator, so that some apply.
-      const name = tx.type === "retract" && step.choice
+      const name = tx.type === "retract" && step.aimed
         ? made.flags.find((f) => f.id === tx.flag)?.flagger ?? "alice"
-        : tx.type === "undelegate" && step.choice
+        : tx.type === "undelegate" && step.aimed
         ? made.delegations.find((d) => person(d.validator).key === tx.validator)
           ?.delegator ?? NAMES[step.signer]
+        : tx.type === "vote" && step.aimed && step.signer % 2 === 0
+        ? made.appeals.find((a) => a.id === tx.appeal)?.appellant ??
+          NAMES[step.signer]
         : NAMES[step.signer];
       const seq = state.nonce(person(name).key) + (step.stale ? 0 : 1);
       signed = txOf(name, seq, tx);
       applyTransaction(state, signed, { height });
       if (tx.type === "flag") made.flags.push({ id: signed.id, flagger: name });
-      if (tx.type === "appeal") made.appeals.push(signed.id);
+      if (tx.type === "appeal") {
+        made.appeals.push({ id: signed.id, appellant: name });
+      }
       if (tx.type === "delegate") {
         const validator = ["v1", "v2", "v3", "alice"]
           .find((v) => person(v).key === tx.validator)!;
@@ -198,7 +219,13 @@ function runSteps(
       }, { height });
     }
   };
-  for (const step of steps) {
+  // Every run opens with a flag and its appeal, so that votes have
+  // something to aim at and coverage does not depend on luck.
+  const opening: Step[] = [
+    { ...OPENING, type: "flag", signer: 0 },
+    { ...OPENING, type: "appeal", signer: 1 },
+  ];
+  for (const step of [...opening, ...steps]) {
     check(state, step, () => {
       signed = undefined;
       try {
@@ -257,7 +284,7 @@ Deno.test("property: a transaction applies, or throws a LedgerError and changes 
         });
       },
     ),
-    { numRuns: 100 },
+    { numRuns: 200 },
   );
   for (const type of ["transfer", "delegate", "flag", "checkpoint"]) {
     assert.ok((applied.get(type) ?? 0) > 20, `${type} seldom applies`);
