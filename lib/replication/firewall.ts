@@ -34,7 +34,9 @@ export type DropReason =
   | "wrong_soul"
   | "invalid_record"
   /** The peer had too many messages in flight; this one was not read. */
-  | "busy";
+  | "busy"
+  /** The peer was over its message budget; this one was not read. */
+  | "rate_limited";
 
 /** What the firewall needs from the rest of replication. */
 export interface FirewallContext {

@@ -37,6 +37,12 @@ export interface GunNodeOptions {
   onPeer?: (event: "hi" | "bye", peer: GunPeer) => void;
   /** Called when an inbound peer sends a frame over `maxMessage`. */
   onOversize?: (peer: GunPeer) => void;
+  /**
+   * Asked before GUN reads anything a peer sent, even its JSON: a whole
+   * frame (`batch` when it holds an array, whose messages are then asked
+   * about one by one) or one message. False drops it unread.
+   */
+  admit?: (peer: GunPeer, unit: "batch" | "message") => boolean;
   /** Largest incoming frame in characters (GUN's `max`). */
   maxMessage: number;
 }
@@ -49,6 +55,8 @@ export interface GunNode {
   say(message: GunMessage, peer?: GunPeer): void;
   /** Connected peers, inbound and outbound. */
   peers(): GunPeer[];
+  /** Closes `peer`'s socket; GUN then says `bye` as for any disconnect. */
+  hangUp(peer: GunPeer): void;
   /** Dials an outgoing peer (`ws://…/gun`) through GUN's own wire. */
   dial(url: string): void;
   /** Serves one inbound WebSocket upgrade request. */
@@ -122,6 +130,7 @@ export function createGunNode(options: GunNodeOptions): GunNode {
   hooksOf.set(root, { intercept: options.intercept, onPeer: options.onPeer });
   const opt = root.opt;
   const mesh = opt.mesh;
+  if (options.admit) admitFirst(mesh, options.admit);
   // DAM's "mob" message makes GUN drop the sender and dial any URL it
   // names: no peer gets to choose whom this instance connects to.
   delete (mesh.hear as unknown as Record<string, unknown>).mob;
@@ -138,6 +147,13 @@ export function createGunNode(options: GunNodeOptions): GunNode {
       Object.values(opt.peers).filter((peer) =>
         peer.wire && peer.wire.readyState === WebSocket.OPEN
       ),
+    hangUp(peer) {
+      try {
+        peer.wire?.close();
+      } catch {
+        // Already closed.
+      }
+    },
     dial(url) {
       if (closed || opt.peers[url]?.wire) return;
       // Earlier attempts at this URL are over; forget them.
@@ -195,6 +211,27 @@ export function createGunNode(options: GunNodeOptions): GunNode {
       root.dup.to = null;
     },
   };
+}
+
+/**
+ * Puts `admit` in front of `mesh.hear`. Every frame, inbound or from a
+ * dialed peer, and every message of a batch (GUN splits a batch by calling
+ * `mesh.hear` again) goes through the property, so nothing bypasses it.
+ */
+function admitFirst(
+  mesh: GunMesh,
+  admit: NonNullable<GunNodeOptions["admit"]>,
+): void {
+  const hear = mesh.hear;
+  const admitted = function (raw: unknown, peer: GunPeer) {
+    const unit = typeof raw === "string" && raw[0] === "["
+      ? "batch"
+      : "message";
+    if (peer && !admit(peer, unit)) return;
+    hear.call(mesh, raw as string, peer);
+  };
+  // GUN looks up DAM handlers ("?", "!", "mob") as properties of hear.
+  mesh.hear = Object.assign(admitted, hear);
 }
 
 function closeQuietly(socket: WebSocket | null | undefined): void {

@@ -26,6 +26,7 @@ export {
   logSoul,
   MAX_STATE_AHEAD_MS,
   packSegments,
+  peekEntry,
   SEGMENT_BYTES,
   SEGMENT_RECORDS,
   segmentKey,
@@ -36,6 +37,12 @@ export {
   ledgerSoul,
   MAX_LEDGER_MESSAGE,
 } from "./ledger_channel.ts";
+export {
+  type BudgetVerdict,
+  DEFAULT_MESSAGE_BUDGET,
+  MessageBudget,
+  type MessageBudgetOptions,
+} from "./message_budget.ts";
 export type { PeerStatus } from "./peer_status.ts";
 export {
   MAX_GUN_MESSAGE,

@@ -21,6 +21,11 @@ export interface PeerStatus {
   rejected: number;
   rejectedBy: Partial<Record<DropReason, number>>;
   /**
+   * Times this instance hung up on it for staying over its message budget
+   * (an inbound peer that comes back is a new row, from a new port).
+   */
+  cutOffs: number;
+  /**
    * Entries it has announced or reported that this instance lacks, summed
    * over replicated authors; 0 when caught up.
    */
@@ -54,6 +59,7 @@ export class PeerTable {
         recordsOut: 0,
         rejected: 0,
         rejectedBy: {},
+        cutOffs: 0,
         heads: new Map(),
       };
       this.#peers.set(id, row);
@@ -108,6 +114,11 @@ export class PeerTable {
     const row = this.#row(id);
     row.rejected += count;
     row.rejectedBy[reason] = (row.rejectedBy[reason] ?? 0) + count;
+  }
+
+  /** Counts a hang-up on `id` for staying over its message budget. */
+  cutOff(id: string): void {
+    this.#row(id).cutOffs++;
   }
 
   /** Notes that `id` has `author`'s log up to at least `seq`. */

@@ -17,6 +17,7 @@ Deno.test("a declared peer is listed as outbound and disconnected before it conn
     recordsOut: 0,
     rejected: 0,
     rejectedBy: {},
+    cutOffs: 0,
     lag: 0,
   }]);
 });
@@ -76,6 +77,24 @@ Deno.test("rejections are counted in total and by reason", () => {
   // The listed counters are a copy.
   row.rejectedBy.key_not_hash = 99;
   assert.equal(table.list(new Map())[0].rejectedBy.key_not_hash, 3);
+});
+
+Deno.test("cut-offs are counted per peer and outlive the connection", () => {
+  const table = new PeerTable();
+  table.connected("inbound:x", true, 1);
+  table.rejected("inbound:x", "rate_limited", 10);
+  table.cutOff("inbound:x");
+  table.connected("inbound:x", false, 2);
+  table.connected("inbound:y", true, 3);
+  assert.deepEqual(
+    table.list(new Map()).map((
+      { url, connected, cutOffs, rejectedBy },
+    ) => [url, connected, cutOffs, rejectedBy]),
+    [
+      ["inbound:x", false, 1, { rate_limited: 10 }],
+      ["inbound:y", true, 0, {}],
+    ],
+  );
 });
 
 Deno.test("lag sums what each peer has beyond the local heads of replicated authors", () => {

@@ -29,6 +29,7 @@ import {
   takeLedgerMessages,
 } from "./ledger_channel.ts";
 import { headSoul } from "./layout.ts";
+import { MessageBudget, type MessageBudgetOptions } from "./message_budget.ts";
 import { OutboundPeers } from "./outbound_peers.ts";
 import { type PeerStatus, PeerTable } from "./peer_status.ts";
 import { Publisher } from "./publisher.ts";
@@ -47,6 +48,11 @@ export interface ReplicatorOptions {
   now?: () => number;
   /** Segment flush delay (default 500 ms). */
   flushMs?: number;
+  /**
+   * Messages each GUN connection may send (see message_budget.ts; default
+   * 1,000/s in bursts of 2,000, cut off after 10,000 drops in 10 s).
+   */
+  budget?: Partial<MessageBudgetOptions>;
 }
 
 /** Largest GUN frame accepted from a peer, in characters. */
@@ -70,6 +76,7 @@ export class Replicator {
   readonly #targets = new Map<string, number>();
   readonly #running = new Set<string>();
   readonly #inFlight = new Map<GunPeer, number>();
+  readonly #budget: MessageBudget<GunPeer>;
   #node?: GunNode;
   #ledgerHandler?: LedgerHandler;
   #outbound?: OutboundPeers;
@@ -83,6 +90,7 @@ export class Replicator {
   constructor(options: ReplicatorOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#budget = new MessageBudget({ ...options.budget, now: this.#now });
     this.#subscriptions = new Subscriptions(options.store.kv, {
       followDepth: options.followDepth,
       ledgers: options.ledgers,
@@ -147,6 +155,7 @@ export class Replicator {
       onPeer: (event, peer) => this.#onPeer(event, peer),
       onOversize: (peer) =>
         this.#table.rejected(this.#peerId(peer), "too_large", 1),
+      admit: (peer, unit) => this.#charge(peer, unit),
     });
     this.#outbound = new OutboundPeers(this.#node, this.#options.peers);
     this.#started = true;
@@ -343,6 +352,23 @@ export class Replicator {
         else this.#inFlight.delete(peer);
       }),
     );
+  }
+
+  /**
+   * Spends `peer`'s message budget before anything of the message is read;
+   * a peer over budget for long is hung up on.
+   */
+  #charge(peer: GunPeer, unit: "batch" | "message"): boolean {
+    const verdict = this.#budget.charge(peer, unit === "batch" ? 0 : 1);
+    if (verdict === "pass") return true;
+    if (verdict === "gone" || this.#closed) return false;
+    const peerId = this.#peerId(peer);
+    this.#table.rejected(peerId, "rate_limited", 1);
+    if (verdict === "cut") {
+      this.#table.cutOff(peerId);
+      this.#node?.hangUp(peer);
+    }
+    return false;
   }
 
   /** Starts catch-ups that waited for a free slot. */
