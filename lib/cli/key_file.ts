@@ -50,8 +50,12 @@ export async function writeKeyFile(
 
 /**
  * Reads a key file and checks that its secret key gives its author key.
+ * A key file other users may read or write is refused, as ssh does: the
+ * key may already be out, and the owner should know.
  *
- * @throws {Error} When the file is missing, not a key file, or inconsistent.
+ * @throws {Error} When the file is missing, open to other users (e.g.
+ * `Cannot read key file: k.json is open to other users (mode 0644); make it
+ * private with "chmod 600 k.json"`), not a key file, or inconsistent.
  *
  * @example
  * ```ts
@@ -61,6 +65,7 @@ export async function writeKeyFile(
 export async function readKeyFile(path: string): Promise<KeyFile> {
   let data: { kith?: string; author?: string; secretKey?: string };
   try {
+    await assertPrivate(path);
     data = JSON.parse(await Deno.readTextFile(path));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
@@ -68,6 +73,7 @@ export async function readKeyFile(path: string): Promise<KeyFile> {
         `Cannot read key file: ${path} does not exist; create one with "deno task kith keygen"`,
       );
     }
+    if (error instanceof KeyFileModeError) throw error;
     throw new Error(`Cannot read key file: ${path} is not JSON`);
   }
   const secretKey = typeof data.secretKey === "string"
@@ -83,4 +89,18 @@ export async function readKeyFile(path: string): Promise<KeyFile> {
     );
   }
   return { author, secretKey };
+}
+
+/** A key file open to other users; an Error like every refusal here. */
+class KeyFileModeError extends Error {}
+
+/** Throws unless only the owner may read or write `path`. */
+async function assertPrivate(path: string): Promise<void> {
+  // Windows has no mode bits: there mode is null and nothing is checked.
+  const mode = (await Deno.stat(path)).mode;
+  if (mode === null || (mode & 0o077) === 0) return;
+  const octal = (mode & 0o777).toString(8).padStart(4, "0");
+  throw new KeyFileModeError(
+    `Cannot read key file: ${path} is open to other users (mode ${octal}); make it private with "chmod 600 ${path}"`,
+  );
 }
