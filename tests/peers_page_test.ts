@@ -24,6 +24,7 @@ Deno.test("the peers API and page list a configured peer that is down", async ()
         recordsOut: 0,
         rejected: 0,
         rejectedBy: {},
+        cutOffs: 0,
         lag: 0,
       },
     );

@@ -6,6 +6,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { type Budget, BudgetError, parseBudget } from "../web/rate_limit.ts";
 
 /** A checked configuration. */
 export interface Config {
@@ -33,7 +34,31 @@ export interface Config {
   dev: boolean;
   /** The admin token; unset, the instance makes one at first start. */
   adminToken?: string;
+  /** Request budgets; null turns one off. */
+  rateLimits: RateLimits;
+  /** Behind a reverse proxy: client addresses come from X-Forwarded-For. */
+  trustProxy: boolean;
 }
+
+/** Request budgets of an instance (see docs/security.md). */
+export interface RateLimits {
+  /** GET and HEAD requests per client address. */
+  reads: Budget | null;
+  /** Other requests per client address. */
+  writes: Budget | null;
+  /** Records per author published over HTTP. */
+  authorRecords: Budget | null;
+  /** GUN messages per peer connection (bursts of twice the per-second rate). */
+  gunMessages: Budget | null;
+}
+
+/** Budgets when none are configured. */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  reads: { count: 1_200, windowMs: 60_000 },
+  writes: { count: 600, windowMs: 60_000 },
+  authorRecords: { count: 3_600, windowMs: 3_600_000 },
+  gunMessages: { count: 1_000, windowMs: 1_000 },
+};
 
 /** Error thrown for a configuration the instance cannot start with. */
 export class ConfigError extends Error {
@@ -70,6 +95,21 @@ Options (each also read from the environment variable shown):
                                    token of the admin pages, 16 to 256
                                    characters (default: one made at first
                                    start, kept in the data folder, printed)
+  --rate-reads <b>  KITH_RATE_READS
+                                   GET/HEAD requests per client address, as
+                                   <count>/<s|min|h> or off (default 1200/min)
+  --rate-writes <b> KITH_RATE_WRITES
+                                   other requests per client address
+                                   (default 600/min)
+  --rate-author <b> KITH_RATE_AUTHOR
+                                   records per author published over HTTP
+                                   (default 3600/h)
+  --rate-gun <b>    KITH_RATE_GUN  GUN messages per peer connection, in bursts
+                                   of twice the rate per second (default
+                                   1000/s); a peer far over it is hung up on
+  --trust-proxy     KITH_TRUST_PROXY=1
+                                   take client addresses from the last
+                                   X-Forwarded-For hop (behind a reverse proxy)
   --help                           show this help
 `;
 
@@ -110,6 +150,11 @@ export function parseConfig(
         origin: { type: "string" },
         dev: { type: "boolean" },
         "admin-token": { type: "string" },
+        "rate-reads": { type: "string" },
+        "rate-writes": { type: "string" },
+        "rate-author": { type: "string" },
+        "rate-gun": { type: "string" },
+        "trust-proxy": { type: "boolean" },
         help: { type: "boolean" },
       },
     }).values;
@@ -158,7 +203,37 @@ export function parseConfig(
       : parseOrigin(origin, originSource),
     dev: values.dev === true || ["1", "true"].includes(env.KITH_DEV ?? ""),
     adminToken: parseAdminToken(adminToken, adminTokenSource),
+    rateLimits: {
+      reads: parseRate(...pick("rate-reads", "KITH_RATE_READS"), "reads"),
+      writes: parseRate(...pick("rate-writes", "KITH_RATE_WRITES"), "writes"),
+      authorRecords: parseRate(
+        ...pick("rate-author", "KITH_RATE_AUTHOR"),
+        "authorRecords",
+      ),
+      gunMessages: parseRate(
+        ...pick("rate-gun", "KITH_RATE_GUN"),
+        "gunMessages",
+      ),
+    },
+    trustProxy: values["trust-proxy"] === true ||
+      ["1", "true"].includes(env.KITH_TRUST_PROXY ?? ""),
   };
+}
+
+function parseRate(
+  value: string | undefined,
+  source: string,
+  which: keyof RateLimits,
+): Budget | null {
+  if (value === undefined || value === "") return DEFAULT_RATE_LIMITS[which];
+  try {
+    return parseBudget(value);
+  } catch (error) {
+    if (!(error instanceof BudgetError)) throw error;
+    throw new ConfigError(
+      `Cannot start: ${source} "${value}" is not a budget; write it as <count>/<s|min|h>, e.g. 600/min, or off`,
+    );
+  }
 }
 
 function parseAdminToken(

@@ -13,8 +13,10 @@
 export {
   type Config,
   ConfigError,
+  DEFAULT_RATE_LIMITS,
   parseConfig,
   prepareDataDir,
+  type RateLimits,
   USAGE,
   wantsHelp,
 } from "./config.ts";

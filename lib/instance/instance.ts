@@ -16,6 +16,8 @@ import { LiveHub } from "../app/live.ts";
 import { FollowCache } from "../app/follow_cache.ts";
 import { Ledgers } from "../ledgers/mod.ts";
 import { AdminAuth } from "../app/admin.ts";
+import { RequestLimits } from "../app/request_limits.ts";
+import type { Budget } from "../web/rate_limit.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The Kith version, from deno.json. */
@@ -47,6 +49,8 @@ export interface InstanceInfo {
   ledgers: Ledgers;
   /** The admin token and sessions of the admin pages. */
   admin: AdminAuth;
+  /** Request budgets per client and per author. */
+  limits: RequestLimits;
 }
 
 /** Per-request state of Kith's routes. */
@@ -122,6 +126,7 @@ export async function startInstance(
       peers: config.peers,
       followDepth: config.followDepth,
       ledgers: config.ledgers,
+      budget: gunBudget(config.rateLimits.gunMessages),
     });
     const ledgers = started.ledgers = new Ledgers({
       kv,
@@ -147,11 +152,15 @@ export async function startInstance(
       follows,
       ledgers,
       admin,
+      limits: new RequestLimits(config.rateLimits, {
+        trustProxy: config.trustProxy,
+      }),
     };
     const app = await createWebApp<AppState>({
       root: PROJECT_ROOT,
       dev: config.dev,
       state: () => ({ instance: info }),
+      origins: () => [info.origin],
     });
     await replication.start();
     try {
@@ -162,9 +171,11 @@ export async function startInstance(
     const server = serve(
       config,
       (request, remote) =>
-        isGunUpgrade(request)
-          ? replication.accept(request, remote)
-          : app.fetch(request),
+        // Budgets come before any routing, so that a flood costs little.
+        info.limits.check(request, remote.hostname) ??
+          (isGunUpgrade(request)
+            ? replication.accept(request, `${remote.hostname}:${remote.port}`)
+            : app.fetch(request)),
     );
     const address = server.addr as Deno.NetAddr;
     const host = address.hostname === "0.0.0.0"
@@ -200,6 +211,18 @@ export async function startInstance(
   }
 }
 
+/** The message budget of each GUN connection; off means none worth the name. */
+function gunBudget(budget: Budget | null) {
+  const perSecond = budget === null
+    ? Number.MAX_SAFE_INTEGER
+    : Math.max(1, Math.round(budget.count * 1_000 / budget.windowMs));
+  return {
+    perSecond,
+    burst: Math.min(Number.MAX_SAFE_INTEGER, perSecond * 2),
+    cutOffAfter: Math.min(Number.MAX_SAFE_INTEGER, perSecond * 10),
+  };
+}
+
 /** Whether `request` asks for GUN's WebSocket at /gun. */
 function isGunUpgrade(request: Request): boolean {
   return request.headers.get("upgrade")?.toLowerCase() === "websocket" &&
@@ -208,15 +231,15 @@ function isGunUpgrade(request: Request): boolean {
 
 function serve(
   config: Config,
-  handle: (request: Request, remote: string) => Response | Promise<Response>,
+  handle: (
+    request: Request,
+    remote: Deno.NetAddr,
+  ) => Response | Promise<Response>,
 ): Deno.HttpServer {
   try {
     return Deno.serve(
       { port: config.port, hostname: config.hostname, onListen() {} },
-      (request, info) => {
-        const remote = info.remoteAddr as Deno.NetAddr;
-        return handle(request, `${remote.hostname}:${remote.port}`);
-      },
+      (request, info) => handle(request, info.remoteAddr as Deno.NetAddr),
     );
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {

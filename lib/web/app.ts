@@ -7,12 +7,12 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { compress } from "hono/compress";
 import { etag } from "hono/etag";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { limitBody } from "./body_limit.ts";
 import { BUNDLE_PREFIX, type IslandBuild } from "./bundle.ts";
 import { loadIslandBuild } from "./build_snapshot.ts";
 import {
@@ -22,6 +22,7 @@ import {
   runChain,
 } from "./context.ts";
 import { LIVE_RELOAD_PATH, liveReload } from "./dev_reload.ts";
+import { csrfGuard } from "./csrf.ts";
 import { errorResponse } from "./error_page.ts";
 import { loadRouteTable, type RouteTable } from "./fs_routes.ts";
 import { HttpError } from "./http_error.ts";
@@ -38,6 +39,11 @@ export interface WebAppOptions<State> {
   state?: () => State;
   /** Default largest request body in bytes (1 MiB); routes may override. */
   bodyLimit?: number;
+  /**
+   * Public origins of the site besides each request's own, for the
+   * cross-site check of state-changing requests.
+   */
+  origins?: () => string[];
   /** Called with every error that produced a 5xx answer. */
   onError?: (error: unknown, req: Request) => void;
 }
@@ -118,6 +124,7 @@ export async function createWebApp<State = Record<string, unknown>>(
     },
     referrerPolicy: "same-origin",
   }));
+  hono.use(csrfGuard(options.origins ?? (() => [])));
   hono.use(compress());
   hono.use(varyOnEncoding);
   hono.use(`${BUNDLE_PREFIX}*`, etag());
@@ -137,18 +144,9 @@ export async function createWebApp<State = Record<string, unknown>>(
     const chain = [...route.middlewares, finalHandler(route)];
     const limit = route.module.config?.bodyLimit ?? options.bodyLimit ??
       DEFAULT_BODY_LIMIT;
-    const onError = (c: Context) =>
-      errorResponse(c, runtime, route, new HttpError(413));
-    const fixedLimit = typeof limit === "number"
-      ? bodyLimit({ maxSize: limit, onError })
-      : undefined;
     hono.all(
       route.pattern.path,
-      (c, next) =>
-        fixedLimit ? fixedLimit(c, next) : bodyLimit({
-          maxSize: (limit as (req: Request) => number)(c.req.raw),
-          onError,
-        })(c, next),
+      limitBody(typeof limit === "number" ? () => limit : limit),
       async (c) => {
         const ctx = createContext(c, route, makeState(), runtime);
         try {

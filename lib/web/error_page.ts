@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { prefersJson } from "./_internal.ts";
 import { type AppRuntime, createContext, wrappersFor } from "./context.ts";
 import type { FileRoute } from "./fs_routes.ts";
-import { toHttpError } from "./http_error.ts";
+import { type HttpError, toHttpError } from "./http_error.ts";
 import { renderPage } from "./render.ts";
 
 /** Answers with the error page or JSON for `thrown`; 5xx go to `onError`. */
@@ -23,7 +23,7 @@ export async function errorResponse(
   if (error.status >= 500) {
     (parts.onError ?? ((caught) => console.error(caught)))(thrown, c.req.raw);
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...error.headers };
   const allow = (error.cause as { allow?: string } | undefined)?.allow;
   if (error.status === 405 && allow) headers.Allow = allow;
   if (prefersJson(c.req.raw, c.req.path)) {
@@ -67,13 +67,43 @@ export async function errorResponse(
       }
     }
   }
+  return plainErrorResponse(c.req.raw, error);
+}
+
+/**
+ * The answer for `error` without rendering any page: JSON for API clients,
+ * otherwise a minimal HTML page. Cheap enough to give a flood.
+ *
+ * @example
+ * ```ts
+ * return plainErrorResponse(req, new HttpError(429, "Slow down"));
+ * ```
+ */
+export function plainErrorResponse(req: Request, error: HttpError): Response {
+  const headers = new Headers(error.headers);
+  const allow = (error.cause as { allow?: string } | undefined)?.allow;
+  if (error.status === 405 && allow) headers.set("Allow", allow);
+  if (prefersJson(req, new URL(req.url).pathname)) {
+    return Response.json({ error: error.message, reason: error.reason }, {
+      status: error.status,
+      headers,
+    });
+  }
   const text = error.message.replace(
     /[&<>"]/g,
     (char) => `&#${char.charCodeAt(0)};`,
   );
-  return c.html(
+  headers.set("Content-Type", "text/html; charset=utf-8");
+  // Set for answers made outside the app too (429s): this page runs nothing.
+  if (!headers.has("Content-Security-Policy")) {
+    headers.set(
+      "Content-Security-Policy",
+      "default-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    );
+  }
+  headers.set("X-Content-Type-Options", "nosniff");
+  return new Response(
     `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${error.status}</title></head><body><h1>${error.status}</h1><p>${text}</p></body></html>`,
-    error.status as 500,
-    headers,
+    { status: error.status, headers },
   );
 }

@@ -16,6 +16,7 @@ const DEFAULT_REASONS: Record<number, [string, string]> = {
     "body_too_large",
     "The request body is larger than this address accepts.",
   ],
+  429: ["rate_limited", "Too many requests; wait a moment and try again."],
   500: ["internal_error", "Something went wrong on this instance."],
 };
 
@@ -25,6 +26,8 @@ export class HttpError extends Error {
   readonly status: number;
   /** Machine-readable reason, e.g. `not_found`. */
   readonly reason: string;
+  /** Headers the answer carries, e.g. `Retry-After` of a 429. */
+  readonly headers: Record<string, string>;
 
   /**
    * Creates an error that answers with `status`.
@@ -39,7 +42,11 @@ export class HttpError extends Error {
   constructor(
     status: number,
     message?: string,
-    options: { reason?: string; cause?: unknown } = {},
+    options: {
+      reason?: string;
+      cause?: unknown;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw new RangeError(
@@ -52,6 +59,7 @@ export class HttpError extends Error {
     this.name = "HttpError";
     this.status = status;
     this.reason = options.reason ?? reason;
+    this.headers = options.headers ?? {};
   }
 }
 

@@ -1,6 +1,11 @@
 import { secureOrigin, sessionCookie } from "../../lib/app/admin_guard.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
-import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
+import {
+  Head,
+  HttpError,
+  type PageProps,
+  type RouteContext,
+} from "../../lib/web/mod.ts";
 
 interface Data {
   error?: { message: string; reason: string };
@@ -13,7 +18,11 @@ export const handler = {
   /** Checks the token; sets the session cookie (an HMAC, not the token). */
   async POST(ctx: RouteContext<AppState>) {
     const { admin } = ctx.state.instance;
-    const form = await ctx.req.formData().catch(() => new FormData());
+    const form = await ctx.req.formData().catch((error) => {
+      // An over-long body is the sender's fault, said as such (413).
+      if (error instanceof HttpError) throw error;
+      return new FormData();
+    });
     const token = String(form.get("token") ?? "").trim();
     if (!token || !await admin.matches(token)) {
       return ctx.render(

@@ -1,4 +1,6 @@
 import { outcomeBody, statusOf } from "../../../lib/app/mod.ts";
+import { budgetBatch } from "../../../lib/app/record_budget.ts";
+import type { IngestOutcome } from "../../../lib/ingest/mod.ts";
 import { LIMITS } from "../../../lib/protocol/mod.ts";
 import type { AppState } from "../../../lib/instance/mod.ts";
 import {
@@ -11,7 +13,7 @@ import {
 const MAX_BATCH_LINES = 10_000;
 
 /** Largest NDJSON batch, in bytes. */
-const MAX_BATCH_BYTES = 32 * 1024 * 1024;
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
 // A single record is refused at its own limit while it streams in, not
 // after buffering a batch's worth of bytes.
@@ -26,7 +28,6 @@ export const config: RouteConfig = {
 
 export const handler = {
   async POST(ctx: RouteContext<AppState>): Promise<Response> {
-    const { ingest } = ctx.state.instance;
     const type = (ctx.req.headers.get("content-type") ?? "").toLowerCase();
     const text = await ctx.req.text();
     if (!type.startsWith("application/x-ndjson")) {
@@ -36,8 +37,9 @@ export const handler = {
           reason: "empty_body",
         });
       }
-      const [outcome] = await ingest.submit([line], { source: "client" });
-      return Response.json(outcomeBody(outcome), { status: statusOf(outcome) });
+      const [result] = await submit(ctx, [line]);
+      if (result instanceof HttpError) throw result;
+      return Response.json(outcomeBody(result), { status: statusOf(result) });
     }
     // CRLF line ends are framing, not part of a record.
     const lines = text.split(/\r?\n/);
@@ -54,19 +56,53 @@ export const handler = {
         { reason: "batch_too_large" },
       );
     }
-    const outcomes = await ingest.submit(lines, { source: "client" });
+    const results = await submit(ctx, lines);
     const count = (status: string) =>
-      outcomes.filter((outcome) => outcome.status === status).length;
+      results.filter((result) =>
+        !(result instanceof HttpError) && result.status === status
+      ).length;
+    const limited = results.filter((result) => result instanceof HttpError);
+    const retryAfter = limited.map((error) => error.headers["Retry-After"]);
     return Response.json({
       created: count("created"),
       duplicates: count("duplicate"),
       held: count("held"),
-      rejected: count("rejected"),
-      results: outcomes.map((outcome, i) => ({
+      rejected: count("rejected") + limited.length,
+      results: results.map((result, i) => ({
         line: i + 1,
-        httpStatus: statusOf(outcome),
-        ...outcomeBody(outcome),
+        ...(result instanceof HttpError
+          ? { httpStatus: 429, error: result.message, reason: result.reason }
+          : { httpStatus: statusOf(result), ...outcomeBody(result) }),
       })),
+    }, {
+      // Refused for budget alone, the whole batch is a 429 to retry later.
+      status: limited.length === lines.length ? 429 : 200,
+      headers: retryAfter.length > 0
+        ? { "Retry-After": String(Math.max(...retryAfter.map(Number))) }
+        : {},
     });
   },
 };
+
+/**
+ * Ingests the lines their authors' budgets allow; the others come back as
+ * the 429 error they get.
+ */
+async function submit(
+  ctx: RouteContext<AppState>,
+  lines: string[],
+): Promise<(IngestOutcome | HttpError)[]> {
+  const { ingest, limits, store } = ctx.state.instance;
+  const batch = await budgetBatch(lines, limits, {
+    headOf: async (author) => (await store.head(author)).head?.seq ?? 0,
+  });
+  const outcomes = await ingest.submit(
+    batch.allowed.map((index) => lines[index]),
+    { source: "client" },
+  );
+  const results: (IngestOutcome | HttpError)[] = lines.map((_, index) =>
+    batch.refused.get(index)!
+  );
+  batch.allowed.forEach((index, i) => results[index] = outcomes[i]);
+  return results;
+}
