@@ -62,6 +62,21 @@ export function median(values: number[]): number {
     : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/**
+ * Flags turning every request budget off: a benchmark is one client
+ * measuring throughput, which the budgets exist to stop.
+ */
+export const NO_BUDGETS: readonly string[] = [
+  "--rate-reads",
+  "off",
+  "--rate-writes",
+  "off",
+  "--rate-author",
+  "off",
+  "--rate-gun",
+  "off",
+];
+
 /** Starts `main.ts` on 127.0.0.1:`port` with its data in `dataDir` (default in memory). */
 export function spawnInstance(
   port: number,
@@ -75,6 +90,7 @@ export function spawnInstance(
     "127.0.0.1",
     "--data",
     dataDir,
+    ...NO_BUDGETS,
   ]);
 }
 

@@ -23,7 +23,7 @@ import {
   sealMessage,
 } from "../lib/messages/mod.ts";
 import { openLine } from "../lib/browser/messages.ts";
-import { median, withDirs } from "./_process.ts";
+import { median, NO_BUDGETS, withDirs } from "./_process.ts";
 
 type Author = ReturnType<typeof testAuthor>;
 
@@ -305,7 +305,7 @@ export async function measureOpen(
   );
   const buildMs = performance.now() - built;
   const decryptMs = measureDecrypt(bob, envelopes, 7);
-  const instance = await startTestInstance();
+  const instance = await startTestInstance([...NO_BUDGETS]);
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,

@@ -12,8 +12,15 @@ import { benchReplication } from "./replication_report.ts";
 import { benchSocial } from "./social_report.ts";
 import { benchMessages } from "./messages_report.ts";
 import { benchLedger } from "./ledger_report.ts";
+import { benchFlood } from "./flood.ts";
 import { kb, list, machine, ok, writeSection } from "./_report.ts";
 import { measureColdStart, measureIslandJs, measureOverhead } from "./web.ts";
+
+// Instances the benchmarks spawn inherit this: no request budgets, since a
+// benchmark is one client measuring throughput (see bench/_process.ts).
+for (const name of ["READS", "WRITES", "AUTHOR", "GUN"]) {
+  Deno.env.set(`KITH_RATE_${name}`, "off");
+}
 
 async function benchWeb(): Promise<void> {
   const buildStarted = performance.now();
@@ -213,6 +220,7 @@ const benches: Record<string, () => Promise<void>> = {
   social: benchSocial,
   messages: benchMessages,
   ledger: benchLedger,
+  flood: benchFlood,
 };
 const chosen = Deno.args.length > 0 ? Deno.args : Object.keys(benches);
 for (const name of chosen) {

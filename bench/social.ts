@@ -21,6 +21,7 @@ import {
 } from "../lib/protocol/mod.ts";
 import { type Append, RecordStore } from "../lib/store/mod.ts";
 import { measureIslandJs } from "./web.ts";
+import { NO_BUDGETS } from "./_process.ts";
 
 const FAKE_SIGNATURE = new Uint8Array(64);
 
@@ -157,7 +158,15 @@ export async function measureHomeTimeline(
     const fillSeconds = (performance.now() - started) / 1000;
     const instance = await startInstance(
       parseConfig(
-        ["--port", "0", "--hostname", "127.0.0.1", "--data", dir],
+        [
+          "--port",
+          "0",
+          "--hostname",
+          "127.0.0.1",
+          "--data",
+          dir,
+          ...NO_BUDGETS,
+        ],
         {},
       ),
     );

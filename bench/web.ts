@@ -8,6 +8,7 @@ import { startTestInstance, testAuthor } from "../tests/helpers.ts";
 import {
   freePort,
   median,
+  NO_BUDGETS,
   spawnDeno,
   spawnInstance,
   stop,
@@ -165,7 +166,7 @@ export interface IslandJsResult {
 export async function measureIslandJs(
   options: { signedIn?: boolean } = {},
 ): Promise<IslandJsResult> {
-  const instance = await startTestInstance();
+  const instance = await startTestInstance([...NO_BUDGETS]);
   try {
     const headers = new Headers();
     if (options.signedIn) {

@@ -11,6 +11,15 @@ import { clientKey } from "../web/client_address.ts";
 import { HttpError } from "../web/http_error.ts";
 import { plainErrorResponse } from "../web/error_page.ts";
 
+/**
+ * How long a refused request is held before its 429 goes out, and how many
+ * may be held at once. Holding is what stops a flood: a client with 32
+ * connections gets 32 answers a second instead of thousands, so refusing
+ * it no longer costs the instance its CPU.
+ */
+const HOLD_MS = 1_000;
+const MAX_HELD = 1_024;
+
 /** Paths never limited: liveness probes must answer under any flood. */
 const EXEMPT = new Set(["/healthz", "/readyz"]);
 
@@ -40,6 +49,7 @@ export class RequestLimits {
   readonly #reads?: RateLimiter;
   readonly #writes?: RateLimiter;
   readonly #authors?: RateLimiter;
+  #held = 0;
 
   /**
    * Creates the limits; with `trustProxy`, client addresses come from
@@ -57,13 +67,14 @@ export class RequestLimits {
 
   /**
    * Charges `request` to its client's budget. Returns the 429 answer when
-   * the budget is spent, or undefined to go on.
+   * the budget is spent (held up to a second first, while fewer than 1,024
+   * are held), or undefined to go on.
    */
   check(
     request: Request,
     remote: string,
     options: { now?: number } = {},
-  ): Response | undefined {
+  ): Promise<Response> | undefined {
     const read = request.method === "GET" || request.method === "HEAD";
     const limiter = read ? this.#reads : this.#writes;
     if (limiter === undefined) return undefined;
@@ -76,7 +87,7 @@ export class RequestLimits {
     if (take.ok) return undefined;
     this.refused[read ? "reads" : "writes"]++;
     const what = read ? "requests" : "writes";
-    return plainErrorResponse(
+    const response = plainErrorResponse(
       request,
       rateLimited(
         take.retryAfterMs,
@@ -84,6 +95,14 @@ export class RequestLimits {
           describe(limiter.budget)
         }); try again in ${seconds(take.retryAfterMs)} s`,
       ),
+    );
+    if (this.#held >= MAX_HELD) return Promise.resolve(response);
+    this.#held++;
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        this.#held--;
+        resolve(response);
+      }, Math.min(HOLD_MS, take.retryAfterMs))
     );
   }
 
@@ -135,5 +154,8 @@ function describe(budget: Budget): string {
     : budget.windowMs === 3_600_000
     ? "hour"
     : `${budget.windowMs} ms`;
-  return `${budget.count} per ${unit}`;
+  const burst = budget.burst === undefined || budget.burst === budget.count
+    ? ""
+    : `, ${budget.burst} at once`;
+  return `${budget.count} per ${unit}${burst}`;
 }

@@ -54,7 +54,7 @@ export interface RateLimits {
 
 /** Budgets when none are configured. */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-  reads: { count: 1_200, windowMs: 60_000 },
+  reads: { count: 20, windowMs: 1_000, burst: 200 },
   writes: { count: 600, windowMs: 60_000 },
   authorRecords: { count: 3_600, windowMs: 3_600_000 },
   gunMessages: { count: 1_000, windowMs: 1_000 },
@@ -97,7 +97,9 @@ Options (each also read from the environment variable shown):
                                    start, kept in the data folder, printed)
   --rate-reads <b>  KITH_RATE_READS
                                    GET/HEAD requests per client address, as
-                                   <count>/<s|min|h> or off (default 1200/min)
+                                   <count>/<s|min|h>[,<burst>] or off
+                                   (default 20/s,200; the burst defaults to
+                                   the count)
   --rate-writes <b> KITH_RATE_WRITES
                                    other requests per client address
                                    (default 600/min)
@@ -231,7 +233,7 @@ function parseRate(
   } catch (error) {
     if (!(error instanceof BudgetError)) throw error;
     throw new ConfigError(
-      `Cannot start: ${source} "${value}" is not a budget; write it as <count>/<s|min|h>, e.g. 600/min, or off`,
+      `Cannot start: ${source} "${value}" is not a budget; write it as <count>/<s|min|h>[,<burst>], e.g. 600/min or 20/s,200, or off`,
     );
   }
 }

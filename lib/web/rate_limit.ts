@@ -1,6 +1,7 @@
 /**
  * Token buckets keyed by client, author or peer: a budget of `count` per
- * `windowMs` refills continuously and allows bursts of up to `count`.
+ * `windowMs` refills continuously and allows bursts of up to `burst`
+ * (default `count`).
  * Memory stays bounded: past `maxKeys` the least recently seen key is
  * forgotten, which only ever gives that key a fresh budget.
  *
@@ -8,10 +9,12 @@
  */
 import { LruCache } from "../crypto/lru_cache.ts";
 
-/** At most `count` requests per `windowMs`, in bursts of up to `count`. */
+/** At most `count` requests per `windowMs`, in bursts of up to `burst`. */
 export interface Budget {
   count: number;
   windowMs: number;
+  /** The most taken at once after a quiet spell; default `count`. */
+  burst?: number;
 }
 
 /** What taking from a bucket decided. */
@@ -38,29 +41,32 @@ const UNITS: Record<string, number> = {
 };
 
 /**
- * Parses a budget such as `600/min`, `10/s` or `5000/h`; `off` gives null
- * (no limit).
+ * Parses a budget such as `600/min`, `10/s` or `5000/h`, optionally with
+ * its burst after a comma (`20/s,200`); `off` gives null (no limit).
  *
  * @throws {BudgetError} For anything else, e.g.
- * `Cannot parse budget "fast": write it as <count>/<s|min|h>, e.g. 600/min, or off`.
+ * `Cannot parse budget "fast": write it as <count>/<s|min|h>[,<burst>] with counts of at least 1, e.g. 600/min or 20/s,200, or off`.
  *
  * @example
  * ```ts
  * parseBudget("600/min"); // { count: 600, windowMs: 60000 }
+ * parseBudget("20/s,200"); // { count: 20, windowMs: 1000, burst: 200 }
  * parseBudget("off"); // null
  * ```
  */
 export function parseBudget(text: string): Budget | null {
   const value = text.trim().toLowerCase();
   if (value === "off") return null;
-  const match = /^(\d{1,9})\/(s|sec|min|h|hour)$/.exec(value);
+  const match = /^(\d{1,9})\/(s|sec|min|h|hour)(?:,(\d{1,9}))?$/.exec(value);
   const count = match ? Number(match[1]) : 0;
-  if (!match || count < 1) {
+  const burst = match?.[3] === undefined ? undefined : Number(match[3]);
+  if (!match || count < 1 || burst === 0) {
     throw new BudgetError(
-      `Cannot parse budget "${text}": write it as <count>/<s|min|h> with a count of at least 1, e.g. 600/min, or off`,
+      `Cannot parse budget "${text}": write it as <count>/<s|min|h>[,<burst>] with counts of at least 1, e.g. 600/min or 20/s,200, or off`,
     );
   }
-  return { count, windowMs: UNITS[match[2]] };
+  const windowMs = UNITS[match[2]];
+  return burst === undefined ? { count, windowMs } : { count, windowMs, burst };
 }
 
 interface Bucket {
@@ -83,22 +89,26 @@ export class RateLimiter {
   readonly budget: Budget;
   readonly #buckets: LruCache<string, Bucket>;
   readonly #perMs: number;
+  readonly #burst: number;
 
   /**
    * Creates the limiter.
    *
-   * @throws {RangeError} When the budget's count or window is not a
-   * positive integer.
+   * @throws {RangeError} When the budget's count, window or burst is not
+   * a positive integer.
    */
   constructor(budget: Budget, options: { maxKeys?: number } = {}) {
+    const burst = budget.burst ?? budget.count;
     if (
       !Number.isSafeInteger(budget.count) || budget.count < 1 ||
-      !Number.isSafeInteger(budget.windowMs) || budget.windowMs < 1
+      !Number.isSafeInteger(budget.windowMs) || budget.windowMs < 1 ||
+      !Number.isSafeInteger(burst) || burst < 1
     ) {
       throw new RangeError(
-        `Cannot create rate limiter: count and windowMs must be positive integers, got ${budget.count} and ${budget.windowMs}`,
+        `Cannot create rate limiter: count, windowMs and burst must be positive integers, got ${budget.count}, ${budget.windowMs} and ${burst}`,
       );
     }
+    this.#burst = burst;
     this.budget = budget;
     this.#perMs = budget.count / budget.windowMs;
     this.#buckets = new LruCache(options.maxKeys ?? 100_000);
@@ -116,7 +126,7 @@ export class RateLimiter {
       bucket.tokens -= cost;
       return { ok: true, remaining: Math.floor(bucket.tokens) };
     }
-    const missing = Math.min(cost, this.budget.count) - bucket.tokens;
+    const missing = Math.min(cost, this.#burst) - bucket.tokens;
     return { ok: false, retryAfterMs: Math.ceil(missing / this.#perMs) };
   }
 
@@ -146,13 +156,13 @@ export class RateLimiter {
   #refill(key: string, now: number): Bucket {
     let bucket = this.#buckets.get(key);
     if (bucket === undefined) {
-      bucket = { tokens: this.budget.count, at: now };
+      bucket = { tokens: this.#burst, at: now };
       this.#buckets.set(key, bucket);
       return bucket;
     }
     const elapsed = Math.max(0, now - bucket.at);
     bucket.tokens = Math.min(
-      this.budget.count,
+      this.#burst,
       bucket.tokens + elapsed * this.#perMs,
     );
     bucket.at = now;

@@ -10,11 +10,27 @@ Deno.test("parseBudget reads count per second, minute or hour, and off", () => {
     windowMs: 3_600_000,
   });
   assert.equal(parseBudget("off"), null);
-  for (const text of ["fast", "0/s", "-1/min", "10/day", "1.5/s", "10", ""]) {
+  assert.deepEqual(parseBudget("20/s,200"), {
+    count: 20,
+    windowMs: 1_000,
+    burst: 200,
+  });
+  for (
+    const text of [
+      "fast",
+      "0/s",
+      "-1/min",
+      "10/day",
+      "1.5/s",
+      "10",
+      "",
+      "5/s,0",
+    ]
+  ) {
     assert.throws(() => parseBudget(text), {
       name: "BudgetError",
       message:
-        `Cannot parse budget "${text}": write it as <count>/<s|min|h> with a count of at least 1, e.g. 600/min, or off`,
+        `Cannot parse budget "${text}": write it as <count>/<s|min|h>[,<burst>] with counts of at least 1, e.g. 600/min or 20/s,200, or off`,
     });
   }
   assert.ok(new BudgetError("x") instanceof Error);
@@ -39,6 +55,17 @@ Deno.test("a bucket allows a burst of count, then refills at count per window", 
     remaining: 0,
   });
   assert.equal(limiter.available("a", 60_000), 3, "never more than count");
+});
+
+Deno.test("a burst smaller than the count caps what a quiet key can take at once", () => {
+  const limiter = new RateLimiter({ count: 20, windowMs: 1_000, burst: 5 });
+  let taken = 0;
+  while (limiter.take("a", { now: 0 }).ok) taken++;
+  assert.equal(taken, 5);
+  assert.equal(limiter.available("a", 100_000), 5);
+  assert.equal(limiter.available("a", 100_050), 5);
+  limiter.take("a", { now: 100_050, cost: 5 });
+  assert.equal(limiter.available("a", 100_100), 1, "refills at 20/s");
 });
 
 Deno.test("takeUpTo grants what is there and says when the next comes", () => {
@@ -70,7 +97,7 @@ Deno.test("a bad budget cannot make a limiter", () => {
   assert.throws(() => new RateLimiter({ count: 0, windowMs: 1 }), {
     name: "RangeError",
     message:
-      "Cannot create rate limiter: count and windowMs must be positive integers, got 0 and 1",
+      "Cannot create rate limiter: count, windowMs and burst must be positive integers, got 0, 1 and 0",
   });
 });
 
