@@ -1,5 +1,10 @@
 import type { Profile } from "../lib/app/profiles.ts";
 
+// The one form of picture a profile may carry as data (the protocol's own
+// rule): a raster image that cannot hold script, in base64.
+const DATA_IMAGE =
+  /^data:image\/(?:png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+
 /**
  * The author's picture when their profile carries one as data. Pictures
  * named by URL are not loaded: fetching them would tell a third party who
@@ -9,7 +14,7 @@ export function Avatar(
   props: { profile?: Profile; size?: "small" | "large" },
 ) {
   const src = props.profile?.avatar;
-  if (!src?.startsWith("data:image/")) return null;
+  if (typeof src !== "string" || !DATA_IMAGE.test(src)) return null;
   const size = props.size === "large" ? 96 : 40;
   return (
     <img

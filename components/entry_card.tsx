@@ -8,8 +8,8 @@ import {
 import { EntryActions } from "../islands/entry_actions.tsx";
 import { FlagAction } from "../islands/ledger_actions.tsx";
 import { FollowButton } from "../islands/follow_button.tsx";
-import { fingerprint, handleOf } from "../lib/identity/mod.ts";
-import type { Content, Entry, PostContent } from "../lib/protocol/mod.ts";
+import { type CardView, shownCardView } from "../lib/app/card_view.ts";
+import type { Content, Entry } from "../lib/protocol/mod.ts";
 import { Avatar } from "./avatar.tsx";
 import { DownrankLabel, Moderated } from "./moderated.tsx";
 import { RichText } from "./rich_text.tsx";
@@ -42,22 +42,36 @@ export interface EntryCardProps {
 
 /**
  * One entry of a log or timeline, server-rendered; collapsed behind its
- * reason or labels when a ledger hides or warns it.
+ * reason or labels when a ledger hides or warns it. An entry the card
+ * cannot show (see lib/app/card_view.ts) becomes a small placeholder, so
+ * the rest of the page still renders.
  */
 export function EntryCard(props: EntryCardProps) {
+  const view = shownCardView(props);
+  if (view === null) return <UnshowableCard id={props.id} />;
   const { moderation } = props;
   if (moderation && moderation.kind !== "downranked") {
     return (
       <Moderated moderation={moderation}>
-        <Card {...props} />
+        <Card {...props} view={view} />
       </Moderated>
     );
   }
-  return <Card {...props} />;
+  return <Card {...props} view={view} />;
 }
 
-function Card(props: EntryCardProps) {
-  const { entry, content, id, profile } = props;
+function UnshowableCard(props: { id: string }) {
+  return (
+    <article class="entry-card entry-unshowable" id={String(props.id)}>
+      <p class="muted">This post could not be shown.</p>
+    </article>
+  );
+}
+
+type ShownProps = EntryCardProps & { view: CardView };
+
+function Card(props: ShownProps) {
+  const { entry, id, view } = props;
   const now = props.now ?? entry.ts;
   const classes = ["entry-card", props.focused ? "focused" : ""].join(" ")
     .trim();
@@ -69,10 +83,12 @@ function Card(props: EntryCardProps) {
     >
       <header>
         <a href={`/authors/${entry.author}`} class="entry-author">
-          <Avatar profile={profile} />
-          <strong>{profile?.name ?? shortKey(entry.author)}</strong>{" "}
+          <Avatar profile={props.profile} />
+          <strong>
+            <bdi>{view.name}</bdi>
+          </strong>{" "}
           <span class="muted">
-            {handleOf(entry.author, profile)} · {fingerprint(entry.author)}
+            <bdi>{view.handle}</bdi> · {view.fingerprint}
           </span>
         </a>
         {props.offerFollow && (
@@ -85,40 +101,40 @@ function Card(props: EntryCardProps) {
       {props.moderation?.kind === "downranked" && (
         <DownrankLabel moderation={props.moderation} />
       )}
-      {content === null
-        ? <p class="muted">Content retracted or not held here.</p>
-        : <EntryBody {...props} content={content} />}
+      <EntryBody {...props} />
     </article>
   );
 }
 
-function EntryBody(props: EntryCardProps & { content: Content }) {
-  const { entry, content, handles } = props;
-  if (entry.type === "post") {
-    const post = content as PostContent;
-    const body = (
-      <p class="entry-text">
-        <RichText text={post.text} handles={mentionedHandles(post, handles)} />
+function EntryBody(props: ShownProps) {
+  const { entry, view: { body } } = props;
+  if (body.kind === "missing") {
+    return <p class="muted">Content retracted or not held here.</p>;
+  }
+  if (body.kind === "post") {
+    const text = (
+      <p class="entry-text" dir="auto">
+        <RichText tokens={body.tokens} />
       </p>
     );
     return (
       <>
-        {post.parent && (
+        {body.parent && (
           <p class="muted reply-to">
-            Replying to <a href={`/posts/${post.parent}`}>a post</a>
+            Replying to <a href={`/posts/${body.parent}`}>a post</a>
           </p>
         )}
-        {post.cw
+        {body.cw
           ? (
             <details class="content-warning">
-              <summary>{post.cw}</summary>
-              {body}
+              <summary>{body.cw}</summary>
+              {text}
             </details>
           )
-          : body}
+          : text}
         <footer class="entry-actions">
           <a href={`/posts/${props.id}`}>
-            {post.root ? "Thread" : "Reply"}
+            {body.reply ? "Thread" : "Reply"}
           </a>
           {props.stats && (
             <EntryActions
@@ -137,8 +153,7 @@ function EntryBody(props: EntryCardProps & { content: Content }) {
       </>
     );
   }
-  const target = (content as { target?: string }).target;
-  if (entry.type === "repost" && target) {
+  if (body.kind === "repost") {
     return (
       <>
         <p class="muted repost-line">↻ reposted</p>
@@ -150,30 +165,19 @@ function EntryBody(props: EntryCardProps & { content: Content }) {
           )
           : (
             <p class="muted">
-              <a href={`/posts/${target}`}>The post</a> is not held here yet.
+              <a href={`/posts/${body.target}`}>The post</a>{" "}
+              is not held here yet.
             </p>
           )}
       </>
     );
   }
-  return <p class="muted">{entry.type}{target ? ` ${shortKey(target)}` : ""}
-  </p>;
-}
-
-/**
- * Handle to key for the authors this post mentions: an `@name` links only
- * to an author the post itself names, never to another with that handle.
- */
-function mentionedHandles(
-  post: PostContent,
-  handles: ReadonlyMap<string, string> | undefined,
-): Map<string, string> {
-  const own = new Map<string, string>();
-  for (const key of post.mentions ?? []) {
-    const handle = handles?.get(key);
-    if (handle) own.set(handle, key);
-  }
-  return own;
+  return (
+    <p class="muted">
+      {body.type}
+      {body.target ? ` ${shortKey(body.target)}` : ""}
+    </p>
+  );
 }
 
 /** Card props for the post a repost on the page shares, if held. */

@@ -50,7 +50,9 @@ export function FollowList({ data }: { data: FollowListData }) {
       </Head>
       <h1 id="follow-list-title">{title}</h1>
       <p>
-        <a href={`/authors/${data.author}`}>Back to {owner}</a>
+        <a href={`/authors/${data.author}`}>
+          Back to <bdi>{owner}</bdi>
+        </a>
       </p>
       {data.authors.length === 0
         ? (
@@ -69,10 +71,13 @@ export function FollowList({ data }: { data: FollowListData }) {
               return (
                 <li key={author}>
                   <a href={`/authors/${author}`}>
-                    <strong>{profile?.name ?? handleOf(author)}</strong>
+                    <strong>
+                      <bdi>{profile?.name ?? handleOf(author)}</bdi>
+                    </strong>
                   </a>{" "}
                   <span class="muted">
-                    {handleOf(author, profile)} · {fingerprint(author)}
+                    <bdi>{handleOf(author, profile)}</bdi> ·{" "}
+                    {fingerprint(author)}
                   </span>
                 </li>
               );

@@ -46,7 +46,11 @@ export function FlagTable(
                 <a href={subjectHref(props.ledger, subjectKey(flag.subject))}>
                   (verdict)
                 </a>
-                {flag.note && <p class="flag-note">“{flag.note}”</p>}
+                {flag.note && (
+                  <p class="flag-note">
+                    “<bdi>{flag.note}</bdi>”
+                  </p>
+                )}
               </td>
               <td>{flag.category}</td>
               <td class="number">{flag.bond}</td>
@@ -102,7 +106,11 @@ export function AppealList(
               {appeal.flags.length}{" "}
               {appeal.flags.length === 1 ? "flag" : "flags"}.
             </p>
-            {appeal.note && <p class="flag-note">“{appeal.note}”</p>}
+            {appeal.note && (
+              <p class="flag-note">
+                “<bdi>{appeal.note}</bdi>”
+              </p>
+            )}
             <p>
               Uphold: <strong>{appeal.uphold}</strong>{" "}
               ({percent(appeal.uphold, props.supply)} of stake) · Overturn:{" "}

@@ -53,7 +53,11 @@ function TransactionFields(
           <a href={subjectHref(props.ledger, subjectKey(tx.subject))}>
             verdict
           </a>
-          {tx.note && <span class="flag-note">“{tx.note}”</span>}
+          {tx.note && (
+            <span class="flag-note">
+              “<bdi>{tx.note}</bdi>”
+            </span>
+          )}
         </>
       );
     case "retract":
@@ -69,7 +73,11 @@ function TransactionFields(
           <a href={subjectHref(props.ledger, subjectKey(tx.subject))}>
             votes
           </a>
-          {tx.note && <span class="flag-note">“{tx.note}”</span>}
+          {tx.note && (
+            <span class="flag-note">
+              “<bdi>{tx.note}</bdi>”
+            </span>
+          )}
         </>
       );
     case "vote":

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { isValidContent } from "../protocol/mod.ts";
 import { KEYS } from "../store/mod.ts";
 
 /** What a profile entry says about its author. */
@@ -14,7 +15,9 @@ export interface Profile {
 
 /**
  * The stored profile of each of `authors` (authors without one are left
- * out), ten keys per read, concurrently.
+ * out), ten keys per read, concurrently. A stored profile that fails the
+ * protocol's checks (a store written before them, or tampered with) is
+ * left out too: pages show such an author as one without a profile.
  *
  * @example
  * ```ts
@@ -38,7 +41,10 @@ export async function profilesOf(
   );
   const profiles = new Map<string, Profile>();
   for (const item of results.flat()) {
-    if (item.value) profiles.set(item.key[1] as string, item.value.profile);
+    const profile = item.value?.profile;
+    if (profile !== undefined && isValidContent("profile", profile)) {
+      profiles.set(item.key[1] as string, profile);
+    }
   }
   return profiles;
 }

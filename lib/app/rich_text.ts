@@ -5,20 +5,27 @@
  *
  * @module
  */
+import { isConfusable } from "../identity/confusable.ts";
 
 /** A piece of post text. */
 export type Token =
   | { kind: "text"; text: string }
-  /** An http(s) URL; `href` is the normalized URL that was checked. */
-  | { kind: "url"; text: string; href: string }
+  /**
+   * An http(s) URL; `href` is the normalized URL that was checked, `label`
+   * what the link shows: the text, or `href` (with its punycode host) when
+   * the host as written could pass for another.
+   */
+  | { kind: "url"; text: string; href: string; label: string }
   /** `#tag`; `tag` is lowercase NFC, as the index stores it. */
   | { kind: "tag"; text: string; tag: string }
   /** `@handle`; `author` is set when a mentioned author has that handle. */
   | { kind: "mention"; text: string; handle: string; author?: string };
 
-// A URL runs to whitespace; trailing punctuation belongs to the sentence.
+// A URL runs to whitespace, or to an invisible or direction-changing
+// character (never part of a URL as written, and a way to make its text
+// read as another); trailing punctuation belongs to the sentence.
 const PATTERN =
-  /(https?:\/\/[^\s<>"]+)|(?<![\p{L}\p{N}_])#([\p{L}\p{N}_]{1,64})|(?<![\p{L}\p{N}_@])@([\p{L}\p{N}_-]{1,64})/gu;
+  /(https?:\/\/[^\s<>"\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]+)|(?<![\p{L}\p{N}_])#([\p{L}\p{N}_]{1,64})|(?<![\p{L}\p{N}_@])@([\p{L}\p{N}_-]{1,64})/gu;
 const TRAILING = /[.,;:!?)\]}'"»]+$/u;
 
 /**
@@ -47,7 +54,7 @@ export function tokenize(
       const href = safeUrl(raw);
       if (!href) continue;
       plain(at);
-      tokens.push({ kind: "url", text: raw, href });
+      tokens.push({ kind: "url", text: raw, href, label: labelOf(raw, href) });
     } else if (match[2]) {
       plain(at);
       tokens.push({
@@ -71,7 +78,22 @@ export function tokenize(
   return tokens;
 }
 
-/** The URL as an http(s) link target, or null when it is not one. */
+/** What a link to `href`, written as `raw`, shows. */
+function labelOf(raw: string, href: string): string {
+  const host = /^https?:\/\/([^/?#]*)/i.exec(raw)![1].replace(/:\d*$/, "");
+  return host.split(".").some(isConfusable) ? href : raw;
+}
+
+/**
+ * The URL as an http(s) link target, or null when it is not one (another
+ * scheme, credentials in it, or not a URL at all).
+ *
+ * @example
+ * ```ts
+ * safeUrl("https://x.example"); // "https://x.example/"
+ * safeUrl("javascript:alert(1)"); // null
+ * ```
+ */
 export function safeUrl(raw: string): string | null {
   let url: URL;
   try {

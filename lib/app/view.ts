@@ -6,7 +6,12 @@
  */
 import { handleOf } from "../identity/mod.ts";
 import type { LedgerVerdict } from "../ledgers/mod.ts";
-import type { Content, Entry, PostContent } from "../protocol/mod.ts";
+import {
+  type Content,
+  type Entry,
+  isValidContent,
+  type PostContent,
+} from "../protocol/mod.ts";
 import { entriesAt, KEYS, STATS } from "../store/mod.ts";
 import { type Profile, profilesOf } from "./profiles.ts";
 
@@ -62,17 +67,20 @@ export async function viewOf(
   // Reposts show the post they share.
   const reposted = await entriesById(
     kv,
-    items.flatMap(({ entry, content }) =>
-      entry.type === "repost" && content
-        ? [(content as { target: string }).target]
+    items.flatMap((item) =>
+      item.entry.type === "repost" && readable(item)
+        ? [(item.content as { target: string }).target]
         : []
     ),
   );
   const authors = new Set<string>();
-  for (const { entry, content } of [...items, ...reposted.values()]) {
-    authors.add(entry.author);
-    if (entry.type === "post" && content) {
-      for (const key of (content as PostContent).mentions ?? []) {
+  for (const item of [...items, ...reposted.values()]) {
+    // Only what the page can show; EntryCard puts a placeholder in place
+    // of an entry it cannot (see card_view.ts).
+    if (typeof item.entry?.author !== "string") continue;
+    authors.add(item.entry.author);
+    if (item.entry.type === "post" && readable(item)) {
+      for (const key of (item.content as PostContent).mentions ?? []) {
         authors.add(key);
       }
     }
@@ -82,13 +90,18 @@ export async function viewOf(
     statsOf(
       kv,
       [...items, ...reposted.values()].filter((item) =>
-        item.entry.type === "post" && item.content
+        item.entry.type === "post" && item.content &&
+        typeof item.id === "string"
       ).map((item) => item.id),
     ),
   ]);
   const handles = new Map<string, string>();
   for (const author of authors) {
-    handles.set(author, handleOf(author, profiles.get(author)).slice(1));
+    try {
+      handles.set(author, handleOf(author, profiles.get(author)).slice(1));
+    } catch {
+      // Not an author key: that entry shows as a placeholder.
+    }
   }
   return {
     items,
@@ -99,6 +112,16 @@ export async function viewOf(
     reposted,
     verdicts: new Map(),
   };
+}
+
+/**
+ * Whether an item's content passes the protocol's checks: stored content
+ * did when it came in, but a store may predate a check or be tampered
+ * with, and one bad entry must not take a page down.
+ */
+function readable(item: ShownEntry): boolean {
+  return item.content !== null &&
+    isValidContent(item.entry.type, item.content);
 }
 
 /** The stored entries with these ids, by id (missing ones left out). */

@@ -7,6 +7,7 @@
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { decodeBase64Url } from "../protocol/mod.ts";
+import { isConfusable } from "./confusable.ts";
 
 // Crockford's base32: no I, L, O or U, so nothing reads as another letter.
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -52,19 +53,29 @@ const remembered = new Map<string, string>();
 
 /**
  * The handle shown for an author: `@name` from their profile when it has
- * one usable for mentions, otherwise `@` and the fingerprint.
+ * one usable for mentions, otherwise `@` and the fingerprint. A name whose
+ * letters could pass for another's (mixed scripts such as a Cyrillic `а`
+ * among Latin letters, or Cyrillic letters that all look Latin) gets no
+ * handle of its own: it goes by its fingerprint, so `@аda` can never stand
+ * beside `@ada`.
  *
  * @example
  * ```ts
  * handleOf(author, { name: "Ada Lovelace" }); // "@ada_lovelace"
  * handleOf(author); // "@7k2m-qx9d"
+ * handleOf(author, { name: "\u0430da" }); // "@7k2m-qx9d"
  * ```
  */
 export function handleOf(
   author: string,
-  profile: { name?: string } = {},
+  profile: { name?: unknown } = {},
 ): string {
-  const name = (profile.name ?? "").normalize("NFKC").toLowerCase().trim()
+  // Profiles come from stores that may predate today's checks.
+  const raw = typeof profile.name === "string" ? profile.name : "";
+  const name = raw.normalize("NFKC").toLowerCase().trim()
     .replace(/\s+/g, "_").replace(/[^\p{L}\p{N}_]/gu, "").slice(0, 30);
-  return `@${name || fingerprint(author).toLowerCase()}`;
+  if (name === "" || isConfusable(name)) {
+    return `@${fingerprint(author).toLowerCase()}`;
+  }
+  return `@${name}`;
 }

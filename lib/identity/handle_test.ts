@@ -34,3 +34,30 @@ Deno.test("handles come from the profile name, else from the fingerprint", () =>
   assert.equal(handleOf(ZERO), "@csm7-nbfr");
   assert.equal(handleOf(ZERO, { name: "!!!" }), "@csm7-nbfr");
 });
+
+Deno.test("a name that could pass for another's gets the fingerprint handle", () => {
+  const print = `@${fingerprint(ZERO).toLowerCase()}`;
+  // Cyrillic а (U+0430) among Latin letters, as in "аda" for "ada".
+  assert.equal(handleOf(ZERO, { name: "\u0430da" }), print);
+  assert.equal(handleOf(ZERO, { name: "Ad\u0430 Lovelace" }), print);
+  // All Cyrillic, every letter a Latin lookalike: "рау" reads "pay".
+  assert.equal(handleOf(ZERO, { name: "\u0440\u0430\u0443" }), print);
+  // Greek omicron for o.
+  assert.equal(handleOf(ZERO, { name: "b\u03bfb" }), print);
+  // Real names in one script, or Latin beside Japanese, keep theirs.
+  assert.equal(
+    handleOf(ZERO, { name: "\u0410\u0434\u0430" }),
+    "@\u0430\u0434\u0430",
+  );
+  assert.equal(handleOf(ZERO, { name: "Ελένη" }), "@ελένη");
+  assert.equal(handleOf(ZERO, { name: "Ada 山田" }), "@ada_山田");
+  // Zero-width and bidi controls are not part of a handle.
+  assert.equal(handleOf(ZERO, { name: "A\u200bd\u202ea" }), "@ada");
+});
+
+Deno.test("a profile name that is not a string gives the fingerprint handle", () => {
+  assert.equal(
+    handleOf(ZERO, { name: { toString: () => "ada" } }),
+    `@${fingerprint(ZERO).toLowerCase()}`,
+  );
+});

@@ -20,4 +20,5 @@ export {
   type KeyBackup,
   parseBackup,
 } from "./backup.ts";
+export { isConfusable } from "./confusable.ts";
 export { fingerprint, handleOf } from "./handle.ts";

@@ -38,7 +38,10 @@ export default function BlockPage({ data }: PageProps<Data, AppState>) {
       </Head>
       <p class="muted">
         <a href="/ledgers">Ledgers</a> ›{" "}
-        <a href={`/ledgers/${data.ledger}`}>{data.name}</a> ›
+        <a href={`/ledgers/${data.ledger}`}>
+          <bdi>{data.name}</bdi>
+        </a>{" "}
+        ›
       </p>
       <h1 id="block-title">Block {block.height}</h1>
       <nav class="pager" aria-label="Neighbouring blocks">

@@ -38,10 +38,13 @@ export default function SubjectPage({ data }: PageProps<Data, AppState>) {
       </Head>
       <p class="muted">
         <a href="/ledgers">Ledgers</a> ›{" "}
-        <a href={`/ledgers/${data.ledger}`}>{data.name}</a> ›
+        <a href={`/ledgers/${data.ledger}`}>
+          <bdi>{data.name}</bdi>
+        </a>{" "}
+        ›
       </p>
       <h1 id="subject-title">
-        {kind === "post" ? "A post" : "An author"} in {data.name}
+        {kind === "post" ? "A post" : "An author"} in <bdi>{data.name}</bdi>
       </h1>
       <p>
         <a href={kind === "post" ? `/posts/${id}` : `/authors/${id}`}>
@@ -53,7 +56,7 @@ export default function SubjectPage({ data }: PageProps<Data, AppState>) {
       {v === null
         ? (
           <p>
-            {data.name}{" "}
+            <bdi>{data.name}</bdi>{" "}
             holds no active flags on it: it shows as everything else does.
           </p>
         )
@@ -92,7 +95,9 @@ export default function SubjectPage({ data }: PageProps<Data, AppState>) {
       {data.flags.length === 0
         ? (
           <EmptyState title="No flags">
-            <p>Nobody has flagged this in {data.name}.</p>
+            <p>
+              Nobody has flagged this in <bdi>{data.name}</bdi>.
+            </p>
           </EmptyState>
         )
         : (
