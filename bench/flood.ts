@@ -79,7 +79,7 @@ export async function benchFlood(): Promise<void> {
       "--data",
       ":memory:",
     ],
-    ...["--trust-proxy", "--rate-reads", `${READS.perSecond}/s,${READS.burst}`],
+    ...["--rate-reads", `${READS.perSecond}/s,${READS.burst}`],
   ]);
   try {
     await waitFor200(`${base}/healthz`, 30_000);
@@ -113,7 +113,7 @@ export async function benchFlood(): Promise<void> {
       `
 Measured ${machine()} with \`deno task bench flood\`.
 
-One instance process (\`main.ts\`, \`--trust-proxy\`, the default read budget
+One instance process (\`main.ts\`, behind no proxy, the default read budget
 of ${READS.perSecond}/s per client in bursts of ${READS.burst}). A polite client reads \`/local\` (40 posts)
 ${SAMPLES} times, 20 ms apart, first alone and then while wrk (1 thread, 32
 connections, ${FLOOD_SECONDS} s) floods the same page from another address.

@@ -7,7 +7,7 @@
  */
 import type { RateLimits } from "../config/mod.ts";
 import { type Budget, RateLimiter } from "../web/rate_limit.ts";
-import { clientKey } from "../web/client_address.ts";
+import { clientKey, type TrustProxy } from "../web/client_address.ts";
 import { HttpError } from "../web/http_error.ts";
 import { plainErrorResponse } from "../web/error_page.ts";
 
@@ -35,7 +35,7 @@ export interface LimitCounts {
  *
  * @example
  * ```ts
- * const limits = new RequestLimits(config.rateLimits, { trustProxy: false });
+ * const limits = new RequestLimits(config.rateLimits, { trustProxy: "never" });
  * const refused = limits.check(request, "203.0.113.7");
  * if (refused) return refused; // a 429 with Retry-After
  * ```
@@ -43,7 +43,7 @@ export interface LimitCounts {
 export class RequestLimits {
   /** The budgets in force. */
   readonly budgets: RateLimits;
-  readonly #trustProxy: boolean;
+  readonly #trustProxy: TrustProxy;
   /** Requests and records refused so far. */
   readonly refused: LimitCounts = { reads: 0, writes: 0, authorRecords: 0 };
   readonly #reads?: RateLimiter;
@@ -52,12 +52,15 @@ export class RequestLimits {
   #held = 0;
 
   /**
-   * Creates the limits; with `trustProxy`, client addresses come from
-   * `X-Forwarded-For`.
+   * Creates the limits; `trustProxy` says whose `X-Forwarded-For` names
+   * the client (default: a proxy on loopback).
    */
-  constructor(budgets: RateLimits, options: { trustProxy?: boolean } = {}) {
+  constructor(
+    budgets: RateLimits,
+    options: { trustProxy?: TrustProxy } = {},
+  ) {
     this.budgets = budgets;
-    this.#trustProxy = options.trustProxy ?? false;
+    this.#trustProxy = options.trustProxy ?? "loopback";
     if (budgets.reads) this.#reads = new RateLimiter(budgets.reads);
     if (budgets.writes) this.#writes = new RateLimiter(budgets.writes);
     if (budgets.authorRecords) {

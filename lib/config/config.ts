@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Budget, BudgetError, parseBudget } from "../web/rate_limit.ts";
+import type { TrustProxy } from "../web/client_address.ts";
 
 /** A checked configuration. */
 export interface Config {
@@ -36,8 +37,8 @@ export interface Config {
   adminToken?: string;
   /** Request budgets; null turns one off. */
   rateLimits: RateLimits;
-  /** Behind a reverse proxy: client addresses come from X-Forwarded-For. */
-  trustProxy: boolean;
+  /** Whose X-Forwarded-For names the client: a loopback proxy's by default. */
+  trustProxy: TrustProxy;
 }
 
 /** Request budgets of an instance (see docs/security.md). */
@@ -56,7 +57,7 @@ export interface RateLimits {
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   reads: { count: 20, windowMs: 1_000, burst: 200 },
   writes: { count: 600, windowMs: 60_000 },
-  authorRecords: { count: 3_600, windowMs: 3_600_000 },
+  authorRecords: { count: 3_600, windowMs: 3_600_000, burst: 10_000 },
   gunMessages: { count: 1_000, windowMs: 1_000 },
 };
 
@@ -105,13 +106,15 @@ Options (each also read from the environment variable shown):
                                    (default 600/min)
   --rate-author <b> KITH_RATE_AUTHOR
                                    records per author published over HTTP
-                                   (default 3600/h)
+                                   (default 3600/h,10000: a whole log can
+                                   move here at once, then one a second)
   --rate-gun <b>    KITH_RATE_GUN  GUN messages per peer connection, in bursts
                                    of twice the rate per second (default
                                    1000/s); a peer far over it is hung up on
-  --trust-proxy     KITH_TRUST_PROXY=1
-                                   take client addresses from the last
-                                   X-Forwarded-For hop (behind a reverse proxy)
+  --trust-proxy <t> KITH_TRUST_PROXY
+                                   whose X-Forwarded-For names the client:
+                                   loopback (a proxy on this machine, the
+                                   default), always (a proxy elsewhere) or never
   --help                           show this help
 `;
 
@@ -156,7 +159,7 @@ export function parseConfig(
         "rate-writes": { type: "string" },
         "rate-author": { type: "string" },
         "rate-gun": { type: "string" },
-        "trust-proxy": { type: "boolean" },
+        "trust-proxy": { type: "string" },
         help: { type: "boolean" },
       },
     }).values;
@@ -217,9 +220,21 @@ export function parseConfig(
         "gunMessages",
       ),
     },
-    trustProxy: values["trust-proxy"] === true ||
-      ["1", "true"].includes(env.KITH_TRUST_PROXY ?? ""),
+    trustProxy: parseTrustProxy(...pick("trust-proxy", "KITH_TRUST_PROXY")),
   };
+}
+
+function parseTrustProxy(
+  value: string | undefined,
+  source: string,
+): TrustProxy {
+  if (value === undefined || value === "") return "loopback";
+  if (value === "loopback" || value === "always" || value === "never") {
+    return value;
+  }
+  throw new ConfigError(
+    `Cannot start: ${source} "${value}" is not a proxy trust; use loopback, always or never`,
+  );
 }
 
 function parseRate(

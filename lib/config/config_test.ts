@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseConfig, prepareDataDir } from "./mod.ts";
+import {
+  ConfigError,
+  DEFAULT_RATE_LIMITS,
+  parseConfig,
+  prepareDataDir,
+} from "./mod.ts";
 
 function rejects(args: string[], env: Record<string, string>, message: string) {
   assert.throws(() => parseConfig(args, env), (error: unknown) => {
@@ -23,7 +28,39 @@ Deno.test("parseConfig has working defaults", () => {
     origin: undefined,
     dev: false,
     adminToken: undefined,
+    rateLimits: DEFAULT_RATE_LIMITS,
+    trustProxy: "loopback",
   });
+});
+
+Deno.test("parseConfig reads request budgets and proxy trust; flags win over the environment", () => {
+  const config = parseConfig(
+    ["--rate-reads", "5/s,50", "--trust-proxy", "never"],
+    {
+      KITH_RATE_READS: "1/s",
+      KITH_RATE_WRITES: "off",
+      KITH_RATE_AUTHOR: "100/h",
+      KITH_RATE_GUN: "50/s",
+      KITH_TRUST_PROXY: "always",
+    },
+  );
+  assert.deepEqual(config.rateLimits, {
+    reads: { count: 5, windowMs: 1_000, burst: 50 },
+    writes: null,
+    authorRecords: { count: 100, windowMs: 3_600_000 },
+    gunMessages: { count: 50, windowMs: 1_000 },
+  });
+  assert.equal(config.trustProxy, "never");
+  rejects(
+    [],
+    { KITH_RATE_WRITES: "lots" },
+    'Cannot start: KITH_RATE_WRITES "lots" is not a budget; write it as <count>/<s|min|h>[,<burst>], e.g. 600/min or 20/s,200, or off',
+  );
+  rejects(
+    ["--trust-proxy", "yes"],
+    {},
+    'Cannot start: --trust-proxy "yes" is not a proxy trust; use loopback, always or never',
+  );
 });
 
 Deno.test("parseConfig reads genesis files and the validator key file", () => {
@@ -88,6 +125,8 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
     origin: "https://kith.example",
     dev: true,
     adminToken: undefined,
+    rateLimits: DEFAULT_RATE_LIMITS,
+    trustProxy: "loopback",
   });
   const fromFlags = parseConfig([
     "--port",

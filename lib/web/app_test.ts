@@ -239,7 +239,7 @@ Deno.test("request bodies over the route's limit get 413 and reach no handler", 
   const big = await get("/api/echo", { method: "POST", body: "x".repeat(65) });
   assert.equal(big.response.status, 413);
   assert.deepEqual(JSON.parse(big.text), {
-    error: "The request body is larger than this address accepts.",
+    error: "The request body is larger than the 64 bytes this address accepts",
     reason: "body_too_large",
   });
 });

@@ -15,17 +15,23 @@ Deno.test("IPv4 clients are keyed by address, IPv6 clients by their /64", () => 
   assert.equal(clientKey("fe80::1%eth0", none), "fe80:0:0:0::/64");
 });
 
-Deno.test("X-Forwarded-For counts only behind a trusted proxy, and only its last hop", () => {
+Deno.test("X-Forwarded-For counts only from a trusted proxy, and only its last hop", () => {
   const headers = new Headers({
     "X-Forwarded-For": "198.51.100.1, 192.0.2.9",
   });
-  assert.equal(clientKey("127.0.0.1", headers), "127.0.0.1");
+  assert.equal(clientKey("127.0.0.1", headers), "192.0.2.9", "loopback");
+  assert.equal(clientKey("::1", headers), "192.0.2.9", "loopback");
+  assert.equal(clientKey("203.0.113.5", headers), "203.0.113.5");
   assert.equal(
-    clientKey("127.0.0.1", headers, { trustProxy: true }),
+    clientKey("203.0.113.5", headers, { trustProxy: "always" }),
     "192.0.2.9",
   );
+  assert.equal(
+    clientKey("127.0.0.1", headers, { trustProxy: "never" }),
+    "127.0.0.1",
+  );
   const junk = new Headers({ "X-Forwarded-For": "not an address" });
-  assert.equal(clientKey("127.0.0.1", junk, { trustProxy: true }), "127.0.0.1");
+  assert.equal(clientKey("127.0.0.1", junk), "127.0.0.1");
 });
 
 Deno.test("what is not an address is its own key", () => {
