@@ -11,6 +11,7 @@ import {
   type Genesis,
   ledgerIdOf,
 } from "../ledger/mod.ts";
+import { politeFetch } from "../web/polite_fetch.ts";
 
 /** Blocks asked for in one request. */
 export const BLOCKS_PER_REQUEST = 200;
@@ -31,7 +32,7 @@ export async function fetchGenesis(
   options: { signal?: AbortSignal } = {},
 ): Promise<Genesis | null> {
   try {
-    const response = await fetch(`${origin}/api/ledgers/${id}/genesis`, {
+    const response = await politeFetch(`${origin}/api/ledgers/${id}/genesis`, {
       signal: signalOf(options.signal),
     });
     if (!response.ok) {
@@ -62,7 +63,7 @@ export async function fetchBlocks(
 ): Promise<FinalizedBlock[]> {
   for (const origin of origins) {
     try {
-      const response = await fetch(
+      const response = await politeFetch(
         `${origin}/api/ledgers/${id}/blocks?from=${options.from}&limit=${BLOCKS_PER_REQUEST}`,
         { signal: signalOf(options.signal) },
       );

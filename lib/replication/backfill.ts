@@ -10,6 +10,7 @@
  */
 import type { Ingest } from "../ingest/mod.ts";
 import { BLOCK_SIZE, peekEntry } from "./layout.ts";
+import { politeFetch } from "../web/polite_fetch.ts";
 
 /** Blocks one pass covers at most. */
 const PASS_BLOCKS = 16;
@@ -247,7 +248,7 @@ export function httpSource(
       const url = new URL(`/api/authors/${author}/log`, origin);
       url.searchParams.set("after", String(after));
       url.searchParams.set("limit", String(limit));
-      const response = await fetch(url, {
+      const response = await politeFetch(url, {
         signal: withTimeout(options.signal, options.timeoutMs ?? 15_000),
       });
       if (!response.ok || !response.body) {
@@ -320,9 +321,10 @@ export async function fetchHead(
   author: string,
   options: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<number> {
-  const response = await fetch(new URL(`/api/authors/${author}`, origin), {
-    signal: withTimeout(options.signal, options.timeoutMs ?? 5_000),
-  });
+  const response = await politeFetch(
+    new URL(`/api/authors/${author}`, origin),
+    { signal: withTimeout(options.signal, options.timeoutMs ?? 15_000) },
+  );
   if (!response.ok) {
     await response.body?.cancel();
     return 0;
