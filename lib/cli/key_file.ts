@@ -63,7 +63,7 @@ export async function writeKeyFile(
  * ```
  */
 export async function readKeyFile(path: string): Promise<KeyFile> {
-  let data: { kith?: string; author?: string; secretKey?: string };
+  let data: { kith?: string; author?: string; secretKey?: string } | null;
   try {
     await assertPrivate(path);
     data = JSON.parse(await Deno.readTextFile(path));
@@ -76,10 +76,11 @@ export async function readKeyFile(path: string): Promise<KeyFile> {
     if (error instanceof KeyFileModeError) throw error;
     throw new Error(`Cannot read key file: ${path} is not JSON`);
   }
-  const secretKey = typeof data.secretKey === "string"
+  // JSON null parses too; it is no more a key file than a number is.
+  const secretKey = typeof data?.secretKey === "string"
     ? decodeBase64Url(data.secretKey, { expectedBytes: 32 })
     : undefined;
-  if (data.kith !== "key" || !secretKey) {
+  if (data?.kith !== "key" || !secretKey) {
     throw new Error(`Cannot read key file: ${path} is not a Kith key file`);
   }
   const author = encodeBase64Url(publicKeyOf(secretKey));

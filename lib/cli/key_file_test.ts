@@ -85,3 +85,17 @@ Deno.test("writing never overwrites an existing key file", () =>
     });
     assert.deepEqual(await readKeyFile(path), first);
   }));
+
+Deno.test("a key file holding JSON other than an object is refused as not a key file", () =>
+  inTempDir(async (dir) => {
+    // null once came out as "Cannot read properties of null".
+    for (const [name, text] of [["null", "null"], ["list", "[]"], ["n", "5"]]) {
+      const path = join(dir, `${name}.json`);
+      await Deno.writeTextFile(path, text, { mode: 0o600 });
+      await Deno.chmod(path, 0o600);
+      await assert.rejects(readKeyFile(path), {
+        name: "Error",
+        message: `Cannot read key file: ${path} is not a Kith key file`,
+      });
+    }
+  }));

@@ -10,6 +10,7 @@ import { generateKeyPair, verifyEd25519 } from "../crypto/mod.ts";
 import { Ingest } from "../ingest/mod.ts";
 import { decodeBase64Url, type PostContent } from "../protocol/mod.ts";
 import { RecordStore } from "../store/mod.ts";
+import { fetchInstance, readJson } from "./instance_http.ts";
 import { readKeyFile, writeKeyFile } from "./key_file.ts";
 import { publish } from "./publish.ts";
 import { makeGenesis, parseTransaction, writeGenesis } from "./ledger.ts";
@@ -310,14 +311,21 @@ async function replyFields(
   server: string,
   parentId: string,
 ): Promise<{ root: string; parent: string }> {
-  const response = await fetch(`${server}/api/records/${parentId}`);
+  const response = await fetchInstance(
+    server,
+    `/api/records/${encodeURIComponent(parentId)}`,
+  );
   if (!response.ok) {
+    await response.body?.cancel();
     throw new Error(
       `Cannot reply: the instance has no entry ${parentId} (${response.status})`,
     );
   }
-  const parent = await response.json();
-  if (parent.entry?.type !== "post" || parent.content === null) {
+  const parent = await readJson(response, server) as {
+    entry?: { type?: unknown };
+    content?: { root?: string } | null;
+  };
+  if (parent.entry?.type !== "post" || !parent.content) {
     throw new Error(
       `Cannot reply: ${parentId} is not a post whose content this instance holds, so its thread is unknown`,
     );

@@ -7,6 +7,7 @@
  */
 import { sign } from "../crypto/mod.ts";
 import { type Content, createRecord, type EntryType } from "../protocol/mod.ts";
+import { fetchInstance, readJson } from "./instance_http.ts";
 import type { KeyFile } from "./key_file.ts";
 
 const ATTEMPTS = 3;
@@ -15,7 +16,8 @@ const ATTEMPTS = 3;
  * Signs and posts one entry to `server`, returning its id.
  *
  * @throws {Error} With the server's reason when the record is refused, or
- * when the server cannot be reached.
+ * when the server cannot be reached or answers with something other than
+ * Kith's JSON (see instance_http.ts).
  *
  * @example
  * ```ts
@@ -40,11 +42,11 @@ export async function publish(
       },
       { sign: (bytes) => sign(key.secretKey, bytes) },
     );
-    const response = await fetch(`${options.server}/api/records`, {
+    const response = await fetchInstance(options.server, "/api/records", {
       method: "POST",
       body: record.line,
     });
-    const body = await response.json();
+    const body = await readJson(response, options.server);
     if (response.status === 201 || response.status === 200) return record.id;
     if (body.reason === "stale_seq" && attempt < ATTEMPTS) continue;
     throw new Error(
@@ -57,23 +59,13 @@ async function fetchHead(
   server: string,
   author: string,
 ): Promise<{ seq: number; id: string } | null> {
-  let response: Response;
-  try {
-    response = await fetch(`${server}/api/authors/${author}`);
-  } catch (error) {
-    throw new Error(
-      `Cannot reach the instance at ${server}: ${(error as Error).message}`,
-    );
-  }
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return null;
-  }
-  const body = await response.json();
+  const response = await fetchInstance(server, `/api/authors/${author}`);
+  const body = await readJson(response, server);
+  if (response.status === 404 && body.reason === "unknown_author") return null;
   if (!response.ok) {
     throw new Error(
       `Cannot read the log head (${response.status} ${body.reason}): ${body.error}`,
     );
   }
-  return body.head;
+  return body.head as { seq: number; id: string };
 }
