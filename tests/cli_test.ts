@@ -140,3 +140,17 @@ Deno.test("the CLI explains usage errors and refusals", async () => {
   assert.equal(await runCli(["follow", "nobody"], badFollow.io), 2);
   assert.match(badFollow.err[0], /^follow needs an author key/);
 });
+
+Deno.test("no command is a usage error on stderr; --help is usage on stdout", async () => {
+  const none = captureIo();
+  assert.equal(await runCli([], none.io), 2);
+  assert.deepEqual(none.out, []);
+  assert.match(
+    none.err.join("\n"),
+    /^No command given\n\nUsage: deno task kith/,
+  );
+  const help = captureIo();
+  assert.equal(await runCli(["--help"], help.io), 0);
+  assert.match(help.out.join("\n"), /^Usage: deno task kith/);
+  assert.deepEqual(help.err, []);
+});

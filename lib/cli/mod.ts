@@ -120,9 +120,14 @@ export async function runCli(
   }
   const { values, positionals } = parsed;
   const [command, argument] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
     io.out(CLI_USAGE);
-    return command || values.help ? 0 : 2;
+    return 0;
+  }
+  if (!command) {
+    // A mistake, not a request for help: usage goes where errors go.
+    io.err(`No command given\n\n${CLI_USAGE}`);
+    return 2;
   }
   const keyPath = values.key ?? io.env.KITH_KEY ?? "kith-key.json";
   const server =

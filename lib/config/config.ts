@@ -201,7 +201,7 @@ export function parseConfig(
     genesis: (genesis ?? "").split(",").map((part) => part.trim()).filter(
       Boolean,
     ),
-    validatorKey: validatorKey || undefined,
+    validatorKey: validatorKey?.trim() || undefined,
     name: parseName(name, nameSource),
     origin: origin === undefined || origin === ""
       ? undefined

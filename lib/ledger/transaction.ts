@@ -108,7 +108,9 @@ export function assertValidTransaction(
     check(
       isInteger(value[field], 1),
       "bad_transaction",
-      fail(`${type} ${field} is ${value[field]}, expected an integer ≥ 1`),
+      fail(
+        `${type} ${field} is ${shown(value[field])}, expected an integer ≥ 1`,
+      ),
     );
   const note = () =>
     check(
@@ -213,5 +215,18 @@ function assertHeads(
       fail("checkpoint heads repeat an author"),
     );
     seen.add(head.author as string);
+  }
+}
+
+/**
+ * A value as an error message shows it, whatever it is: objects (which may
+ * have hostile `toString`s) as JSON, or as "an object" when even that fails.
+ */
+function shown(value: unknown): string {
+  if (typeof value !== "object" || value === null) return String(value);
+  try {
+    return JSON.stringify(value) ?? "an object";
+  } catch {
+    return "an object";
   }
 }

@@ -206,3 +206,17 @@ Deno.test("property: any value is accepted or refused with a LedgerError, never 
     { numRuns: 500 },
   );
 });
+
+Deno.test("a hostile amount is refused with a LedgerError, not a TypeError", () => {
+  const hostile: [unknown, string][] = [
+    [{ toString: 1 }, '{"toString":1}'],
+    [{ toJSON: () => 1n }, "an object"],
+    [[1], "[1]"],
+  ];
+  for (const [amount, shownAs] of hostile) {
+    refuse(
+      { type: "transfer", to: key, amount },
+      `transfer amount is ${shownAs}, expected an integer ≥ 1`,
+    );
+  }
+});
