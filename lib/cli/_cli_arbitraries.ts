@@ -217,9 +217,9 @@ export function cliCaseArb(paths: CliPaths): fc.Arbitrary<CliCase> {
       "-",
       "--unknown",
       "-x",
-      "--key",
-      "--out",
     ).map((token) => [token]),
+    // Path options always come with a path in the temp folder: a bare one
+    // would take the next token as a path in the working directory.
     fc.constantFrom("--key", "--out").chain((option) =>
       fc.nat(5).map((n) => [option, join(dir, `new-${n}.json`)])
     ),
