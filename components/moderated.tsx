@@ -1,4 +1,4 @@
-import { type ComponentChildren, Fragment } from "preact";
+import type { ComponentChildren } from "preact";
 import { AppealAction } from "../islands/ledger_actions.tsx";
 import type { CardModeration } from "../lib/app/moderation.ts";
 
@@ -17,18 +17,16 @@ export function Moderated(
     <div class={`moderated moderated-${moderation.kind}`}>
       <details>
         <summary>
-          <Named text={moderation.text} name={moderation.name} />
+          <Worded moderation={moderation} />
         </summary>
         {props.children}
       </details>
       <p class="verdict-line">
         <a href={moderation.href}>
-          <Named
-            text={moderation.openAppeal
-              ? `Appeal open: vote in ${moderation.name}`
-              : `Why: the flags in ${moderation.name}`}
-            name={moderation.name}
-          />
+          {moderation.openAppeal
+            ? "Appeal open: vote in "
+            : "Why: the flags in "}
+          <LedgerName name={moderation.name} />
         </a>
         {moderation.appealable && !moderation.openAppeal && (
           <AppealAction
@@ -48,32 +46,37 @@ export function DownrankLabel(props: { moderation: CardModeration }) {
   return (
     <p class="verdict-label">
       <a href={props.moderation.href}>
-        <Named text={props.moderation.text} name={props.moderation.name} />
+        <Worded moderation={props.moderation} />
       </a>
     </p>
   );
 }
 
-// Letters written right to left, and the characters that set direction.
-const REORDERING =
-  /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}]/u;
-
-/**
- * `text` with each occurrence of the ledger's `name` (chosen by whoever
- * wrote the ledger's genesis) in a `<bdi>` when the name could reorder
- * the words after it; other names are left as plain text.
- */
-function Named(props: { text: string; name: string }) {
-  const { text, name } = props;
-  if (name === "" || !REORDERING.test(name)) return <>{text}</>;
+/** What a verdict says, its ledger's name isolated. */
+function Worded(props: { moderation: CardModeration }) {
+  const { around, name } = props.moderation;
   return (
     <>
-      {text.split(name).map((part, i) => (
-        <Fragment key={i}>
-          {i > 0 && <bdi>{name}</bdi>}
-          {part}
-        </Fragment>
-      ))}
+      {around.before}
+      <LedgerName name={name} />
+      {around.after}
     </>
   );
+}
+
+// Characters written right to left (the blocks Unicode gives right-to-left
+// by default, assigned or not) and those that set direction explicitly.
+const REORDERING =
+  /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
+
+/**
+ * A ledger's name (chosen by whoever wrote the ledger's genesis), in a
+ * `<bdi>` when it holds anything that could reorder the words beside it. A
+ * name of left-to-right letters, digits and punctuation cannot, on these
+ * left-to-right pages, and stays plain text.
+ */
+function LedgerName(props: { name: string }) {
+  return REORDERING.test(props.name)
+    ? <bdi>{props.name}</bdi>
+    : <>{props.name}</>;
 }

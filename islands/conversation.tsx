@@ -14,9 +14,11 @@ import {
 import {
   formatTime,
   nameOf,
+  plainTextOf,
   previewOf,
   titleOf,
 } from "../lib/browser/conversations.ts";
+import { TextParts } from "../components/text_parts.tsx";
 import {
   type ConversationView,
   foldConversation,
@@ -185,7 +187,11 @@ export function Conversation(
     const blocking = !state.blocked.has(author);
     if (
       blocking &&
-      !confirm(`Block ${nameOf(author, names)}? Their messages will be hidden.`)
+      !confirm(plainTextOf([
+        "Block ",
+        { isolate: nameOf(author, names) },
+        "? Their messages will be hidden.",
+      ]))
     ) return;
     state.blocked = await setBlocked(reader, author, { blocked: blocking });
     refold();
@@ -200,11 +206,15 @@ export function Conversation(
   return (
     <div class="conversation">
       <div class="conversation-header">
-        <h2>{titleOf(current, reader, names)}</h2>
+        <h2>
+          <TextParts parts={titleOf(current, reader, names)} />
+        </h2>
         <ul class="member-list" aria-label="People in this conversation">
           {[...new Set([...current.members, ...current.left])].map((member) => (
             <li key={member}>
-              <a href={`/authors/${member}`}>{nameOf(member, names)}</a>
+              <a href={`/authors/${member}`}>
+                <bdi>{nameOf(member, names)}</bdi>
+              </a>
               {current.left.includes(member) && " (left)"}
               {member !== reader && (
                 <button
@@ -215,7 +225,7 @@ export function Conversation(
                   {blockedNow.has(member) ? "Unblock" : "Block"}
                   <span class="visually-hidden">
                     {" "}
-                    {nameOf(member, names)}
+                    <bdi>{nameOf(member, names)}</bdi>
                   </span>
                 </button>
               )}
@@ -307,7 +317,9 @@ function MessageItem(
       data-id={message.id}
     >
       {!notice && (
-        <span class="message-author">{nameOf(message.author, names)}</span>
+        <span class="message-author">
+          <bdi>{nameOf(message.author, names)}</bdi>
+        </span>
       )}
       {failed
         ? (
@@ -317,7 +329,11 @@ function MessageItem(
               : "Could not decrypt this message"}
           </p>
         )
-        : <p class="message-text">{previewOf(message, names)}</p>}
+        : (
+          <p class="message-text">
+            <TextParts parts={previewOf(message, names)} />
+          </p>
+        )}
       <time dateTime={new Date(message.ts).toISOString()}>
         {formatTime(message.ts)}
       </time>

@@ -10,6 +10,7 @@ import {
   summarize,
 } from "../lib/browser/conversations.ts";
 import { MessageKeys } from "../lib/messages/mod.ts";
+import { TextParts } from "../components/text_parts.tsx";
 import { NewConversation } from "./new_conversation.tsx";
 
 type State =
@@ -110,7 +111,7 @@ export function Inbox(props: { reader: string }) {
                 href={`/messages/${conversation.key}`}
               >
                 <span class="conversation-title">
-                  {conversation.title}
+                  <TextParts parts={conversation.title} />
                   {conversation.unread > 0 && (
                     <span
                       class="badge"
@@ -123,9 +124,11 @@ export function Inbox(props: { reader: string }) {
                 <span class="conversation-preview">
                   {conversation.left
                     ? "You left this group"
-                    : conversation.last
-                    ? previewOf(conversation.last, names.value)
-                    : ""}
+                    : conversation.last && (
+                      <TextParts
+                        parts={previewOf(conversation.last, names.value)}
+                      />
+                    )}
                 </span>
                 {conversation.last && (
                   <time

@@ -349,3 +349,64 @@ Deno.test("author and hashtag feeds in Atom and JSON Feed 1.1 carry verifiable r
     await instance.close();
   }
 });
+
+/**
+ * Rewrites the stored content of `record` behind ingest's back (see
+ * tests/unshowable_post_test.ts); `content` keys must come sorted, as the
+ * store reads canonical JSON only.
+ */
+async function corrupt(
+  kv: Deno.Kv,
+  record: { line: string },
+  content: unknown,
+): Promise<void> {
+  const { entry } = JSON.parse(record.line);
+  const line = `{"content":${JSON.stringify(content)}${
+    record.line.slice(record.line.lastIndexOf(',"entry":{'))
+  }`;
+  await kv.set(
+    ["log", entry.author, entry.seq],
+    new TextEncoder().encode(line),
+  );
+}
+
+Deno.test("a stored post that fails the protocol's checks is left out; the feeds answer 200 with the other posts", async () => {
+  const instance = await startTestInstance();
+  try {
+    const { url } = instance;
+    const { kv } = instance.info;
+    const alice = testAuthor();
+    const before = alice.next("post", { text: "before it", tags: ["kith"] });
+    const broken = alice.next("post", { text: "broken", tags: ["kith"] });
+    const controls = alice.next("post", { text: "controls", tags: ["kith"] });
+    const after = alice.next("post", { text: "after it", tags: ["kith"] });
+    for (const record of [before, broken, controls, after]) {
+      await post(url, record.line);
+    }
+    await corrupt(kv, broken, { tags: ["kith"], text: { html: "<b>x</b>" } });
+    await corrupt(kv, controls, { tags: ["kith"], text: "bell\u0007" });
+
+    for (const feedUrl of [`${url}/authors/${alice.key}`, `${url}/tags/kith`]) {
+      const atom = await get(`${feedUrl}/feed.atom`, ATOM);
+      assert.deepEqual(
+        parseFeed(atom.body).items.map((item) => item.id),
+        [`urn:kith:entry:${after.id}`, `urn:kith:entry:${before.id}`],
+        feedUrl,
+      );
+      assert.ok(!atom.body.includes("&lt;b&gt;x"), feedUrl);
+      assert.deepEqual(atomRecords(atom.body), [after.line, before.line]);
+      const json = JSON.parse(
+        (await get(`${feedUrl}/feed.json`, JSON_FEED)).body,
+      );
+      assertJsonFeed11(json);
+      assert.deepEqual(
+        // deno-lint-ignore no-explicit-any
+        json.items.map((item: any) => [item._kith.entry_id, item.content_text]),
+        [[after.id, "after it"], [before.id, "before it"]],
+        feedUrl,
+      );
+    }
+  } finally {
+    await instance.close();
+  }
+});

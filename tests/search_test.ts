@@ -220,3 +220,51 @@ Deno.test("a bounded scan says so on the page", async () => {
     await instance.close();
   }
 });
+
+Deno.test("a stored profile that fails the protocol's checks never reaches the search page", async () => {
+  const instance = await startTestInstance();
+  try {
+    const { url } = instance;
+    const { kv } = instance.info;
+    const mallory = testAuthor();
+    const bell = testAuthor();
+    const honest = testAuthor();
+    await post(url, [
+      mallory.next("profile", { name: "Mallory one" }).line,
+      bell.next("profile", { name: "Mallory two" }).line,
+      honest.next("profile", { name: "Mallory three" }).line,
+    ]);
+    // Rewritten behind ingest's back, as an older or tampered store holds them.
+    const rewrite = async (author: string, profile: unknown) => {
+      const stored = await kv.get<Record<string, unknown>>(["profile", author]);
+      assert.ok(stored.value, "the profile is stored");
+      await kv.set(["profile", author], { ...stored.value, profile });
+    };
+    await rewrite(mallory.key, { name: 42 });
+    await rewrite(bell.key, { name: "Mallory\u0007 two" });
+
+    const byName = group(await search(url, "mallory"), "search-authors");
+    assert.match(byName, new RegExp(`href="/authors/${honest.key}"`));
+    assert.ok(!byName.includes(mallory.key));
+    assert.ok(!byName.includes(bell.key));
+    assert.ok(!byName.includes("\u0007"));
+
+    for (const author of [mallory, bell]) {
+      const byKey = group(
+        await search(url, author.key.slice(0, 12)),
+        "search-authors",
+      );
+      const handle = `@${fingerprint(author.key).toLowerCase()}`;
+      assert.ok(
+        byKey.includes(
+          `<a href="/authors/${author.key}"><strong>${handle}</strong></a>`,
+        ),
+        byKey,
+      );
+      assert.ok(!byKey.includes("\u0007"));
+      assert.ok(!byKey.includes("Mallory"));
+    }
+  } finally {
+    await instance.close();
+  }
+});

@@ -17,7 +17,12 @@
  *
  * @module
  */
-import { encodeBase64Url, type PostContent } from "../protocol/mod.ts";
+import {
+  assertValidEntryShape,
+  encodeBase64Url,
+  isValidContent,
+  type PostContent,
+} from "../protocol/mod.ts";
 import { authorPage, type EntryWithContent, indexPage } from "../store/mod.ts";
 import { type Profile, profilesOf } from "./profiles.ts";
 
@@ -42,7 +47,10 @@ const EPOCH = "1970-01-01T00:00:00.000Z";
 
 /** What a feed is built from: stored entries and their authors' profiles. */
 export interface FeedSource {
-  /** Entries, newest first; anything but a post with content is skipped. */
+  /**
+   * Entries, newest first; anything but a post with content that passes
+   * the protocol's checks is skipped (see {@linkcode isFeedPost}).
+   */
   items: EntryWithContent[];
   /** Profiles by author key (authors without one may be missing). */
   profiles: Map<string, Profile>;
@@ -311,9 +319,25 @@ export function isoTime(ts: number): string {
 // ---------------------------------------------------------------------------
 // Building
 
+// Any stored timestamp passed ingest; only Date's own range matters here.
+const LATEST_DATE = 8.64e15;
+
+function hasValidShape(entry: unknown): boolean {
+  try {
+    assertValidEntryShape(entry, { now: LATEST_DATE });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Whether a stored entry belongs in a feed: a post whose content is held
- * (retracted posts have content `null`).
+ * (retracted posts have content `null`) and which, entry and content, still
+ * passes the protocol's checks. A store written before those checks, or
+ * tampered with, may hold one that does not (a text that is no string, a
+ * timestamp that is no number); building its item would throw and take the
+ * whole feed down, so it is left out and the feed carries the others.
  *
  * @example
  * ```ts
@@ -321,7 +345,8 @@ export function isoTime(ts: number): string {
  * ```
  */
 export function isFeedPost(item: EntryWithContent): boolean {
-  return item.entry.type === "post" && item.content !== null;
+  return item.entry.type === "post" && item.content !== null &&
+    isValidContent("post", item.content) && hasValidShape(item.entry);
 }
 
 function feedAuthor(

@@ -17,6 +17,7 @@ import {
   FEED_LIMIT,
   feedResponse,
   type FeedSource,
+  isFeedPost,
   itemTitle,
   JSON_FEED_VERSION,
   KITH_NAMESPACE,
@@ -234,18 +235,35 @@ Deno.test("records XML cannot carry travel as base64url; the text loses only the
   );
 });
 
-Deno.test("content the protocol would refuse (control characters) is still stripped, never emitted", () => {
+Deno.test("posts that fail the protocol's checks are left out; the others still make the feed", () => {
   const alice = testAuthor({ ts: tick });
-  const item = stored(alice, "post", { text: "placeholder" });
-  const tampered = {
-    ...item,
-    content: { text: "bell\u0007 nul\u0000 esc\u001b ok", cw: "c\u0001w" },
-  };
-  const xml = toAtom(buildAuthorFeed(alice.key, source([tampered])));
+  const before = stored(alice, "post", { text: "before it" });
+  const controls = stored(alice, "post", { text: "placeholder" });
+  const notText = stored(alice, "post", { text: "placeholder" });
+  const badTime = stored(alice, "post", { text: "bad time" });
+  const after = stored(alice, "post", { text: "after it" });
+  const tampered: EntryWithContent[] = [
+    after,
+    // A text the protocol refuses; a text that is no string at all.
+    { ...controls, content: { text: "bell\u0007 nul\u0000", cw: "c\u0001w" } },
+    { ...notText, content: { text: { html: "<b>x</b>" } } as never },
+    // A timestamp Date cannot show.
+    { ...badTime, entry: { ...badTime.entry, ts: "soon" as never } },
+    before,
+  ];
+  assert.deepEqual(tampered.map(isFeedPost), [true, false, false, false, true]);
+  const feed = buildAuthorFeed(alice.key, source(tampered));
+  assert.deepEqual(feed.items.map((item) => item.id), [after.id, before.id]);
+  const xml = toAtom(feed);
   assert.ok(xmlCanCarry(xml));
-  const [entryXml] = atomEntries(xml);
-  assert.equal(element(entryXml, "content"), "bell nul esc ok");
-  assert.equal(element(entryXml, "summary"), "CW: cw");
+  assert.deepEqual(
+    atomEntries(xml).map((entryXml) => element(entryXml, "content")),
+    ["after it", "before it"],
+  );
+  assert.deepEqual(
+    toJsonFeed(feed).items.map((item) => item.content_text),
+    ["after it", "before it"],
+  );
 });
 
 Deno.test("feeds skip retracted posts and other entry types, and keep the newest 50", () => {

@@ -20,14 +20,25 @@ export interface CardModeration {
   /** `hidden` and `warned` collapse the card; `downranked` labels it. */
   kind: "hidden" | "warned" | "downranked";
   ledger: string;
-  /** The ledger's name. */
+  /**
+   * The ledger's name, as whoever wrote the ledger's genesis chose it: a
+   * page shows it in a `<bdi>` of its own when it could reorder the words
+   * around it.
+   */
   name: string;
   /**
    * What the reader sees first: `Hidden by Commons: abuse flags bonding
    * 7.1% of stake, block 12`, `Content warning (Commons): sexual` or
-   * `spam (down-ranked by Commons)`.
+   * `spam (down-ranked by Commons)`. Plain text: pages show `around`.
    */
   text: string;
+  /**
+   * `text` as the words before and after the ledger's name (`text` is
+   * `before + name + after`), so a page isolates the name without looking
+   * for it in `text`, where a label or a number could hold the same
+   * characters.
+   */
+  around: { before: string; after: string };
   /** The explorer page of the subject the verdict is about. */
   href: string;
   /** What the verdict is about: the post, or its author. */
@@ -107,21 +118,37 @@ export function moderationOf(
 export function cardModeration(item: LedgerVerdict): CardModeration {
   const { verdict, name, ledger } = item;
   const kind = verdict.status === "visible" ? "downranked" : verdict.status;
-  const labels = labelText(verdict.labels);
-  const text = kind === "hidden"
-    ? verdictReason(item)
-    : kind === "warned"
-    ? `Content warning (${name}): ${labels}`
-    : `${labels} (down-ranked by ${name})`;
+  const around = wordsAround(item, kind);
   return {
     kind,
     ledger,
     name,
-    text,
+    text: `${around.before}${name}${around.after}`,
+    around,
     href: subjectHref(ledger, subjectKey(verdict.subject)),
     subject: verdict.subject,
     openAppeal: verdict.appeal?.status === "open" ? verdict.appeal.id : null,
     appealable: verdict.evidence.some((e) => e.status === "active"),
+  };
+}
+
+function wordsAround(
+  item: LedgerVerdict,
+  kind: CardModeration["kind"],
+): CardModeration["around"] {
+  const { verdict, name } = item;
+  const labels = labelText(verdict.labels);
+  if (kind === "warned") {
+    return { before: "Content warning (", after: `): ${labels}` };
+  }
+  if (kind === "downranked") {
+    return { before: `${labels} (down-ranked by `, after: ")" };
+  }
+  // verdictReason says why in one sentence that starts exactly so.
+  const before = "Hidden by ";
+  return {
+    before,
+    after: verdictReason(item).slice(before.length + name.length),
   };
 }
 

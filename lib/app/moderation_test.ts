@@ -135,3 +135,67 @@ Deno.test("cards show the strongest verdict on the post or its author, in words"
   assert.equal(isDownranked(page, item(P)), true);
   assert.equal(moderationOf(view([item(Q)]), item(Q)), null);
 });
+
+Deno.test("the ledger's name comes apart from the words around it, whatever those words hold", () => {
+  // A name that also occurs in the labels and in the sentence around it.
+  const name = "abuse";
+  const hidden = cardModeration({
+    ledger: L,
+    name,
+    verdict: verdict({
+      status: "hidden",
+      labels: ["abuse"],
+      stake: { hide: 71, warn: 71, downrank: 0, supply: 1000 },
+      evidence: [{
+        flag: Q,
+        flagger: A,
+        category: "abuse",
+        bond: 71,
+        height: 12,
+        status: "active",
+      }],
+    }),
+  });
+  const warned = cardModeration({
+    ledger: L,
+    name,
+    verdict: verdict({ status: "warned", labels: ["abuse"] }),
+  });
+  const downranked = cardModeration({
+    ledger: L,
+    name,
+    verdict: verdict({ downranked: true, labels: ["abuse", "spam"] }),
+  });
+  assert.deepEqual(
+    [hidden, warned, downranked].map(({ around }) => around),
+    [
+      {
+        before: "Hidden by ",
+        after: ": abuse flags bonding 7.1% of stake, block 12",
+      },
+      { before: "Content warning (", after: "): abuse" },
+      { before: "abuse, spam (down-ranked by ", after: ")" },
+    ],
+  );
+  for (const card of [hidden, warned, downranked]) {
+    assert.equal(card.name, name);
+    assert.equal(card.text, `${card.around.before}${name}${card.around.after}`);
+  }
+  assert.equal(
+    hidden.text,
+    "Hidden by abuse: abuse flags bonding 7.1% of stake, block 12",
+  );
+
+  // A name with an override: its characters stay out of the words.
+  const override = "\u202eledger";
+  const odd = cardModeration({
+    ledger: L,
+    name: override,
+    verdict: verdict({ status: "warned", labels: ["sexual"] }),
+  });
+  assert.deepEqual(odd.around, {
+    before: "Content warning (",
+    after: "): sexual",
+  });
+  assert.equal(odd.text, `Content warning (${override}): sexual`);
+});

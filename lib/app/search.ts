@@ -8,11 +8,11 @@
  */
 import { fingerprint, handleOf } from "../identity/mod.ts";
 import type { InstanceInfo } from "../instance/mod.ts";
-import type { PostContent } from "../protocol/mod.ts";
+import { isValidContent, type PostContent } from "../protocol/mod.ts";
 import { entriesAt, type EntryWithContent, KEYS } from "../store/mod.ts";
 import { HttpError } from "../web/mod.ts";
 import { cursorOf } from "./paging.ts";
-import type { Profile } from "./profiles.ts";
+import { type Profile, profilesOf } from "./profiles.ts";
 import { type EntriesView, viewOf } from "./view.ts";
 import { withVerdicts } from "./moderation.ts";
 
@@ -255,7 +255,9 @@ function hitOf(
  * read), by fingerprint (a scan of at most 20,000 heads), and by profile
  * name or handle (a scan of at most 20,000 profiles; every name term must
  * occur in the normalized name or handle). At most 20, strongest and
- * closest matches first.
+ * closest matches first. A stored profile that fails the protocol's checks
+ * counts as none, as in {@linkcode profilesOf}: it is never matched nor
+ * shown.
  *
  * @example
  * ```ts
@@ -316,12 +318,15 @@ export async function searchAuthors(
       )
     ) {
       scanned++;
-      const name = value?.profile?.name;
+      // The same check profilesOf makes: a stored profile that fails the
+      // protocol's (an older store, or tampered with) is no profile at all.
+      const profile = value?.profile;
+      if (!isValidContent("profile", profile)) continue;
+      const name = profile.name;
       if (!name) continue;
       const author = key[1] as string;
       const folded = normalizeForSearch(name);
-      const handle = normalizeForSearch(handleOf(author, value.profile))
-        .slice(1);
+      const handle = normalizeForSearch(handleOf(author, profile)).slice(1);
       const haystack = `${folded}\n${handle}`;
       if (!query.nameTerms.every((term) => haystack.includes(term))) continue;
       const tidy = folded.split(WORD_SPLIT).filter((word) => word).join(" ");
@@ -330,7 +335,7 @@ export async function searchAuthors(
         : tidy.startsWith(whole) || handle.startsWith(whole)
         ? 3
         : 4;
-      add(hitOf(author, value.profile, "name"), score);
+      add(hitOf(author, profile, "name"), score);
     }
     if (scanned === bound) truncated = true;
   }
@@ -338,16 +343,15 @@ export async function searchAuthors(
   // Key and fingerprint hits get their profiles for display.
   const bare = [...found.values()].filter(({ hit }) => !hit.profile);
   if (bare.length > 0) {
-    const profiles = await kv.getMany<{ profile: Profile }[]>(
-      bare.slice(0, SEARCH_LIMITS.authors * 2).map(({ hit }) =>
-        KEYS.profile(hit.author)
-      ),
+    const profiles = await profilesOf(
+      kv,
+      bare.slice(0, SEARCH_LIMITS.authors * 2).map(({ hit }) => hit.author),
     );
-    for (const item of profiles) {
-      const entry = found.get(item.key[1] as string);
-      if (entry && item.value?.profile) {
-        entry.hit.profile = item.value.profile;
-        entry.hit.handle = handleOf(entry.hit.author, item.value.profile);
+    for (const [author, profile] of profiles) {
+      const entry = found.get(author);
+      if (entry) {
+        entry.hit.profile = profile;
+        entry.hit.handle = handleOf(author, profile);
       }
     }
   }

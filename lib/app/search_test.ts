@@ -186,6 +186,53 @@ Deno.test("searchAuthors matches names, handles, fingerprints and key prefixes",
   }
 });
 
+Deno.test("searchAuthors treats a stored profile that fails the protocol's checks as none", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const invalid: [string, unknown][] = [
+      [key(11), { name: 42 }],
+      [key(12), { name: "Mallory\u0007 bell" }],
+      [key(13), { name: "Mallory " + "x".repeat(200) }],
+      [key(14), { name: "Mallory", color: "red" }],
+      [key(15), { name: ["Mallory"] }],
+    ];
+    const valid = key(16);
+    for (const [author, profile] of invalid) {
+      await kv.set(["profile", author], { seq: 1, id: "x", profile });
+      await kv.set(["head", author], { seq: 1, id: "x", count: 1 });
+    }
+    await kv.set(["profile", valid], {
+      seq: 1,
+      id: "x",
+      profile: { name: "Mallory" },
+    });
+    await kv.set(["head", valid], { seq: 1, id: "x", count: 1 });
+
+    // A name search reads past them, without throwing, to the valid one.
+    const byName = await searchAuthors(kv, parseQuery("mallory"));
+    assert.deepEqual(byName.authors.map((hit) => hit.author), [valid]);
+    assert.equal(byName.scanned, 6);
+
+    // Found by key or fingerprint, such an author shows no profile.
+    for (const [author] of invalid) {
+      for (const q of [author.slice(0, 12), fingerprint(author)]) {
+        const { authors } = await searchAuthors(kv, parseQuery(q));
+        assert.deepEqual(
+          authors.map((hit) => [hit.author, hit.profile, hit.handle]),
+          [[author, undefined, `@${fingerprint(author).toLowerCase()}`]],
+          q,
+        );
+      }
+    }
+    const [hit] = (await searchAuthors(kv, parseQuery(valid.slice(0, 12))))
+      .authors;
+    assert.deepEqual(hit.profile, { name: "Mallory" });
+    assert.equal(hit.handle, "@mallory");
+  } finally {
+    kv.close();
+  }
+});
+
 Deno.test("searchTags counts the tag and lists tags starting with it", async () => {
   const kv = await Deno.openKv(":memory:");
   try {

@@ -11,10 +11,20 @@ import {
   type OpenedMessage,
 } from "../messages/mod.ts";
 
+/**
+ * A piece of a line on the message pages. A string is this app's own
+ * words; `{ isolate }` is text someone else chose (a name, a group's name,
+ * what they wrote), to be shown in a `<bdi>` of its own: a direction
+ * override inside it then ends with it instead of reordering what follows.
+ * Joining such text into one string first would lose that boundary.
+ */
+export type TextPart = string | { isolate: string };
+
 /** A conversation as the inbox lists it. */
 export interface ConversationSummary {
   key: string;
-  title: string;
+  /** See {@linkcode titleOf}. */
+  title: TextPart[];
   /** The newest message shown, if any. */
   last: OpenedMessage | null;
   unread: number;
@@ -46,34 +56,66 @@ export function nameOf(
 
 /**
  * The title of a conversation: the group's name, else the other members'
- * names; "Notes to yourself" when the reader is alone in it.
+ * names, each its own isolate and comma-separated; "Notes to yourself" when
+ * the reader is alone in it.
+ *
+ * @example
+ * ```ts
+ * titleOf(view, reader, names); // [{ isolate: "Ada" }, ", ", { isolate: "Bob" }]
+ * ```
  */
 export function titleOf(
   view: ConversationView,
   reader: string,
   names: Readonly<Record<string, string>>,
-): string {
-  if (view.name) return view.name;
+): TextPart[] {
+  if (view.name) return [{ isolate: view.name }];
   const others = [...view.members, ...view.left].filter((member) =>
     member !== reader
   );
-  if (others.length === 0) return "Notes to yourself";
-  return [...new Set(others)].map((member) => nameOf(member, names)).join(
-    ", ",
-  );
+  if (others.length === 0) return ["Notes to yourself"];
+  return [...new Set(others)].flatMap((member, i) => {
+    const name = { isolate: nameOf(member, names) };
+    return i === 0 ? [name] : [", ", name];
+  });
 }
 
-/** What a message says in one line, for previews and notices. */
+/**
+ * What a message says in one line, for previews and notices: its text, or
+ * who left, as isolates; this app's words for a deleted message or one
+ * that did not decrypt.
+ *
+ * @example
+ * ```ts
+ * previewOf(leaving, names); // [{ isolate: "Ada" }, " left the group"]
+ * ```
+ */
 export function previewOf(
   message: OpenedMessage,
   names: Readonly<Record<string, string>>,
-): string {
-  if (message.failure === "retracted") return "Message deleted";
-  if (!message.payload) return "Could not decrypt this message";
+): TextPart[] {
+  if (message.failure === "retracted") return ["Message deleted"];
+  if (!message.payload) return ["Could not decrypt this message"];
   if (message.payload.kind === "leave") {
-    return `${nameOf(message.author, names)} left the group`;
+    return [{ isolate: nameOf(message.author, names) }, " left the group"];
   }
-  return message.payload.text;
+  return [{ isolate: message.payload.text }];
+}
+
+/**
+ * Parts as one line of plain text, for where no markup can go (a dialog):
+ * each isolate between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE,
+ * the plain-text form of `<bdi>`.
+ *
+ * @example
+ * ```ts
+ * plainTextOf([{ isolate: "Ada" }, " left"]); // "\u2068Ada\u2069 left"
+ * ```
+ */
+export function plainTextOf(parts: readonly TextPart[]): string {
+  return parts.map((part) =>
+    typeof part === "string" ? part : `\u2068${part.isolate}\u2069`
+  ).join("");
 }
 
 /**

@@ -4,7 +4,13 @@ import {
   groupIdOf,
   type OpenedMessage,
 } from "../messages/mod.ts";
-import { nameOf, previewOf, summarize, titleOf } from "./conversations.ts";
+import {
+  nameOf,
+  plainTextOf,
+  previewOf,
+  summarize,
+  titleOf,
+} from "./conversations.ts";
 
 const [ALICE, BOB, CAROL] = ["A", "E", "I"].map((c) => c.repeat(43));
 const NAMES = { [ALICE]: "Alice", [BOB]: "Bob" };
@@ -50,8 +56,13 @@ Deno.test("summarize counts unread messages from others after the read marker, n
     list.map(({ key, title, unread, left }) => ({ key, title, unread, left })),
     [
       // Carol has no profile name: her fingerprint handle stands in.
-      { key: withCarol, title: nameOf(CAROL, NAMES), unread: 1, left: false },
-      { key: withBob, title: "Bob", unread: 2, left: false },
+      {
+        key: withCarol,
+        title: [{ isolate: nameOf(CAROL, NAMES) }],
+        unread: 1,
+        left: false,
+      },
+      { key: withBob, title: [{ isolate: "Bob" }], unread: 2, left: false },
     ],
   );
   assert.equal(list[1].last?.ts, 40);
@@ -62,7 +73,7 @@ Deno.test("summarize leaves out conversations with only blocked people's message
     opened(BOB, [ALICE], 10),
     opened(CAROL, [ALICE], 20),
   ], { reader: ALICE, blocked: new Set([CAROL]), read: {}, names: NAMES });
-  assert.deepEqual(list.map((item) => item.title), ["Bob"]);
+  assert.deepEqual(list.map((item) => item.title), [[{ isolate: "Bob" }]]);
 });
 
 Deno.test("a group is titled by its name and marks a reader who left", () => {
@@ -75,7 +86,7 @@ Deno.test("a group is titled by its name and marks a reader who left", () => {
     }),
     opened(BOB, [ALICE, CAROL], 20, { conv, payload: { kind: "leave" } }),
   ], { reader: BOB, blocked: new Set(), read: {}, names: NAMES });
-  assert.equal(list[0].title, "Trio");
+  assert.deepEqual(list[0].title, [{ isolate: "Trio" }]);
   assert.equal(list[0].left, true);
   assert.equal(list[0].unread, 1);
 });
@@ -91,21 +102,60 @@ Deno.test("titles and previews", () => {
     messages: [self],
     hidden: { blocked: 0, notMember: 0 },
   };
-  assert.equal(titleOf(view, ALICE, NAMES), "Notes to yourself");
-  assert.equal(previewOf(self, NAMES), "text at 1");
-  assert.equal(
+  assert.deepEqual(titleOf(view, ALICE, NAMES), ["Notes to yourself"]);
+  assert.deepEqual(previewOf(self, NAMES), [{ isolate: "text at 1" }]);
+  assert.deepEqual(
     previewOf({ ...self, payload: { kind: "leave" } }, NAMES),
-    "Alice left the group",
+    [{ isolate: "Alice" }, " left the group"],
   );
-  assert.equal(
+  assert.deepEqual(
     previewOf(
       { ...self, payload: undefined, failure: "cannot_decrypt" },
       NAMES,
     ),
-    "Could not decrypt this message",
+    ["Could not decrypt this message"],
   );
-  assert.equal(
+  assert.deepEqual(
     previewOf({ ...self, payload: undefined, failure: "retracted" }, NAMES),
-    "Message deleted",
+    ["Message deleted"],
   );
+});
+
+Deno.test("each name in a title is its own isolate, so an override in one cannot reorder the next", () => {
+  const override = "\u202eevil";
+  const names = { [BOB]: override, [CAROL]: "Carol" };
+  const message = opened(ALICE, [BOB, CAROL], 1);
+  const view = {
+    key: message.conversation,
+    kind: "direct" as const,
+    started: true,
+    members: [ALICE, BOB, CAROL],
+    // Someone listed twice (a member who also left) is named once.
+    left: [BOB],
+    messages: [message],
+    hidden: { blocked: 0, notMember: 0 },
+  };
+  assert.deepEqual(titleOf(view, ALICE, names), [
+    { isolate: override },
+    ", ",
+    { isolate: "Carol" },
+  ]);
+  // A group's name, whatever it holds, is one isolate.
+  assert.deepEqual(
+    titleOf({ ...view, kind: "group", name: `${override}, Carol` }, ALICE, {}),
+    [{ isolate: `${override}, Carol` }],
+  );
+  assert.deepEqual(
+    previewOf({ ...message, author: BOB, payload: { kind: "leave" } }, names),
+    [{ isolate: override }, " left the group"],
+  );
+});
+
+Deno.test("plainTextOf wraps each isolate in FSI and PDI, where no <bdi> can go", () => {
+  assert.equal(
+    plainTextOf(["Block ", { isolate: "\u202eevil" }, "?"]),
+    "Block \u2068\u202eevil\u2069?",
+  );
+  assert.equal(plainTextOf(["Message deleted"]), "Message deleted");
+  assert.equal(plainTextOf([]), "");
 });
