@@ -53,7 +53,7 @@ export function DownrankLabel(props: { moderation: CardModeration }) {
 }
 
 /** What a verdict says, its ledger's name isolated. */
-function Worded(props: { moderation: CardModeration }) {
+export function Worded(props: { moderation: CardModeration }) {
   const { around, name } = props.moderation;
   return (
     <>
@@ -75,7 +75,7 @@ const REORDERING =
  * name of left-to-right letters, digits and punctuation cannot, on these
  * left-to-right pages, and stays plain text.
  */
-function LedgerName(props: { name: string }) {
+export function LedgerName(props: { name: string }) {
   return REORDERING.test(props.name)
     ? <bdi>{props.name}</bdi>
     : <>{props.name}</>;

@@ -137,11 +137,15 @@ function Authors({ results }: { results: AuthorResults }) {
             {results.authors.map((hit) => (
               <li key={hit.author}>
                 <a href={`/authors/${hit.author}`}>
-                  <strong>{hit.profile?.name ?? hit.handle}</strong>
+                  <strong>
+                    <bdi>{hit.profile?.name ?? hit.handle}</bdi>
+                  </strong>
                 </a>{" "}
                 <span class="muted">
-                  <span class="handle">{hit.handle}</span> ·{" "}
-                  <span class="fingerprint">{hit.fingerprint}</span>
+                  <span class="handle">
+                    <bdi>{hit.handle}</bdi>
+                  </span>{" "}
+                  · <span class="fingerprint">{hit.fingerprint}</span>
                 </span>
               </li>
             ))}

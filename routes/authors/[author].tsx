@@ -5,6 +5,7 @@ import { FollowButton } from "../../islands/follow_button.tsx";
 import { viewerOf } from "../../lib/app/viewer.ts";
 import { KEYS } from "../../lib/store/mod.ts";
 import { FeedLinks } from "../../components/feed_links.tsx";
+import { LedgerName, Worded } from "../../components/moderated.tsx";
 import { authorSummary, parseAuthorParam } from "../../lib/app/mod.ts";
 import { type Profile, profilesOf } from "../../lib/app/profiles.ts";
 import { authorTimeline, type TimelineView } from "../../lib/app/timelines.ts";
@@ -100,9 +101,9 @@ export default function AuthorPage({ data }: PageProps<Data, AppState>) {
       </header>
       {data.moderation && (
         <p class="warning">
-          {data.moderation.text}.{" "}
+          <Worded moderation={data.moderation} />.{" "}
           <a href={data.moderation.href}>
-            Why: the flags in {data.moderation.name}
+            Why: the flags in <LedgerName name={data.moderation.name} />
           </a>
         </p>
       )}
