@@ -79,7 +79,9 @@ Deno.test("search finds authors, hashtags and posts, escapes, bounds and paginat
     const byName = group(await search(url, "zoe angstrom"), "search-authors");
     assert.match(
       byName,
-      new RegExp(`<a href="/authors/${zoe.key}"><strong>Zoë Ångström`),
+      new RegExp(
+        `<a href="/authors/${zoe.key}"><strong><bdi>Zoë Ångström</bdi>`,
+      ),
     );
     assert.ok(byName.includes(fingerprint(zoe.key)));
     assert.match(byName, /@zoë_ångström/);
@@ -257,7 +259,7 @@ Deno.test("a stored profile that fails the protocol's checks never reaches the s
       const handle = `@${fingerprint(author.key).toLowerCase()}`;
       assert.ok(
         byKey.includes(
-          `<a href="/authors/${author.key}"><strong>${handle}</strong></a>`,
+          `<a href="/authors/${author.key}"><strong><bdi>${handle}</bdi></strong></a>`,
         ),
         byKey,
       );
