@@ -1,5 +1,6 @@
 /** Process helpers shared by the benchmarks. @module */
 import { fileURLToPath } from "node:url";
+import { NO_BUDGETS } from "../tests/helpers.ts";
 
 /** Absolute path of the repository root. */
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -62,20 +63,7 @@ export function median(values: number[]): number {
     : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/**
- * Flags turning every request budget off: a benchmark is one client
- * measuring throughput, which the budgets exist to stop.
- */
-export const NO_BUDGETS: readonly string[] = [
-  "--rate-reads",
-  "off",
-  "--rate-writes",
-  "off",
-  "--rate-author",
-  "off",
-  "--rate-gun",
-  "off",
-];
+export { NO_BUDGETS };
 
 /** Starts `main.ts` on 127.0.0.1:`port` with its data in `dataDir` (default in memory). */
 export function spawnInstance(

@@ -18,7 +18,7 @@ import {
   signingBytes,
 } from "../lib/protocol/mod.ts";
 import { RecordStore } from "../lib/store/mod.ts";
-import { testAuthor } from "../tests/helpers.ts";
+import { seededRandom, testAuthor } from "../tests/helpers.ts";
 import {
   freePort,
   median,
@@ -39,25 +39,13 @@ const WORDS = ("garden kith seed river bread lantern morning neighbour " +
   "song field harbour").split(" ");
 const TAGS = ["garden", "bread", "rain", "bikes", "tea", "books", "söng"];
 
-/** Small seeded PRNG (mulberry32): the same mix on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Signs `perAuthor` posts for each of `authors` fresh authors: text of 20
  * to 500 characters, about a third with tags, a fifth mentioning other
  * authors, a tenth replying to an earlier post. Signing is not measured.
  */
 export function signLogs(authors: number, perAuthor: number, seed = 1): Log[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)];
   const signers = Array.from({ length: authors }, () => testAuthor());
   const logs: Log[] = signers.map(({ key }) => ({ key, records: [] }));

@@ -3,18 +3,13 @@ import assert from "node:assert/strict";
 import { startTestInstance, testAuthor } from "./helpers.ts";
 import { browserTest } from "./browser/harness.ts";
 import { waitUntil } from "./cluster.ts";
-import { makeLedger } from "./ledger_fixture.ts";
+import { makeLedger, validatorArgs } from "./ledger_fixture.ts";
 
 browserTest(
   "pages fit a phone, label every control and show keyboard focus",
   async (browser) => {
     const ledger = await makeLedger(1);
-    const instance = await startTestInstance([
-      "--genesis",
-      ledger.genesisPath,
-      "--validator-key",
-      ledger.validators[0].path,
-    ]);
+    const instance = await startTestInstance(validatorArgs(ledger));
     try {
       const { url } = instance;
       const ada = testAuthor();

@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import { entryIdOfLine } from "../lib/protocol/mod.ts";
 import { type Node, startNode } from "./cluster.ts";
-import { testAuthor } from "./helpers.ts";
+import { seededRandom, testAuthor } from "./helpers.ts";
 
 /** SIGKILLs per run (the figure docs/security.md quotes). */
 const KILLS = 50;
@@ -26,18 +26,6 @@ const LANES = 2;
 const MAX_BATCH = 120;
 /** Kill delays are drawn from 0 to this, after the instance serves. */
 const MAX_KILL_DELAY_MS = 400;
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One author's side: every record it ever signed (one per seq, so any
@@ -55,7 +43,7 @@ class Writer {
   readonly random: () => number;
 
   constructor(seed: number) {
-    this.random = prng(seed);
+    this.random = seededRandom(seed);
   }
 
   /** The next batch to send, signing records as needed. */
@@ -202,7 +190,7 @@ Deno.test(`acknowledged records survive ${KILLS} SIGKILLs during bulk ingest`, a
   console.log(
     `crash safety: seed ${seed} (KITH_CRASH_SEED=${seed} replays it)`,
   );
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const writers = Array.from(
     { length: AUTHORS },
     (_, i) => new Writer(seed + i + 1),

@@ -3,7 +3,11 @@ import assert from "node:assert/strict";
 import { parseFeed } from "@rowanmanning/feed-parser";
 import { verifyEd25519 } from "../lib/crypto/mod.ts";
 import { decodeBase64Url, verifyRecord } from "../lib/protocol/mod.ts";
-import { startTestInstance, testAuthor } from "./helpers.ts";
+import {
+  corruptStoredContent,
+  startTestInstance,
+  testAuthor,
+} from "./helpers.ts";
 
 const HOSTILE =
   `</content><script>alert("pwn")</script> ]]> <![CDATA[x]]> a & b 'q' "qq" 😀🧑‍🚀`;
@@ -350,26 +354,6 @@ Deno.test("author and hashtag feeds in Atom and JSON Feed 1.1 carry verifiable r
   }
 });
 
-/**
- * Rewrites the stored content of `record` behind ingest's back (see
- * tests/unshowable_post_test.ts); `content` keys must come sorted, as the
- * store reads canonical JSON only.
- */
-async function corrupt(
-  kv: Deno.Kv,
-  record: { line: string },
-  content: unknown,
-): Promise<void> {
-  const { entry } = JSON.parse(record.line);
-  const line = `{"content":${JSON.stringify(content)}${
-    record.line.slice(record.line.lastIndexOf(',"entry":{'))
-  }`;
-  await kv.set(
-    ["log", entry.author, entry.seq],
-    new TextEncoder().encode(line),
-  );
-}
-
 Deno.test("a stored post that fails the protocol's checks is left out; the feeds answer 200 with the other posts", async () => {
   const instance = await startTestInstance();
   try {
@@ -383,8 +367,14 @@ Deno.test("a stored post that fails the protocol's checks is left out; the feeds
     for (const record of [before, broken, controls, after]) {
       await post(url, record.line);
     }
-    await corrupt(kv, broken, { tags: ["kith"], text: { html: "<b>x</b>" } });
-    await corrupt(kv, controls, { tags: ["kith"], text: "bell\u0007" });
+    await corruptStoredContent(kv, broken, {
+      tags: ["kith"],
+      text: { html: "<b>x</b>" },
+    });
+    await corruptStoredContent(kv, controls, {
+      tags: ["kith"],
+      text: "bell\u0007",
+    });
 
     for (const feedUrl of [`${url}/authors/${alice.key}`, `${url}/tags/kith`]) {
       const atom = await get(`${feedUrl}/feed.atom`, ATOM);

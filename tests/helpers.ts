@@ -16,6 +16,54 @@ import {
   type EntryType,
 } from "../lib/protocol/mod.ts";
 
+/**
+ * Flags turning every request budget off, for tests and benchmarks that
+ * send thousands of requests from one address when budgets are not what
+ * they measure.
+ */
+export const NO_BUDGETS: readonly string[] = [
+  "--rate-reads",
+  "off",
+  "--rate-writes",
+  "off",
+  "--rate-author",
+  "off",
+  "--rate-gun",
+  "off",
+];
+
+/** mulberry32: a small seeded PRNG, so a run can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Rewrites the stored content of `record` in `kv` (the entry, and so its
+ * id, stay), as only a damaged store could hold it. `content` keys must come
+ * sorted: the store reads canonical JSON only.
+ */
+export async function corruptStoredContent(
+  kv: Deno.Kv,
+  record: { line: string },
+  content: unknown,
+): Promise<void> {
+  const { entry } = JSON.parse(record.line);
+  const line = `{"content":${JSON.stringify(content)}${
+    record.line.slice(record.line.lastIndexOf(',"entry":{'))
+  }`;
+  await kv.set(
+    ["log", entry.author, entry.seq],
+    new TextEncoder().encode(line),
+  );
+}
+
 /** Flags for an instance on a free loopback port, with `dataDir` (default in memory). */
 export function loopbackArgs(dataDir = ":memory:"): string[] {
   return ["--port", "0", "--hostname", "127.0.0.1", "--data", dataDir];

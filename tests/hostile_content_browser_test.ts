@@ -30,7 +30,7 @@ import { browserTest, signInAs } from "./browser/harness.ts";
 import { waitUntil } from "./cluster.ts";
 import * as corpus from "./hostile_corpus.ts";
 import { postLines, startTestInstance, testAuthor } from "./helpers.ts";
-import { makeLedger } from "./ledger_fixture.ts";
+import { makeLedger, validatorArgs } from "./ledger_fixture.ts";
 
 type Author = ReturnType<typeof testAuthor>;
 
@@ -78,12 +78,7 @@ browserTest(
     const genesis = { ...ledger.genesis, name: corpus.LEDGER_NAME };
     await Deno.writeTextFile(ledger.genesisPath, JSON.stringify(genesis));
     const L = ledgerIdOf(genesis);
-    const instance = await startTestInstance([
-      "--genesis",
-      ledger.genesisPath,
-      "--validator-key",
-      ledger.validators[0].path,
-    ]);
+    const instance = await startTestInstance(validatorArgs(ledger));
     try {
       const { url } = instance;
       const reader = testAuthor();

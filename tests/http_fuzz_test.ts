@@ -17,10 +17,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { makeLedger } from "./ledger_fixture.ts";
-import { startTestInstance, testAuthor } from "./helpers.ts";
+import { NO_BUDGETS, startTestInstance, testAuthor } from "./helpers.ts";
 
 const RUNS = 3_000;
-const NO_BUDGETS = ["--rate-reads", "off", "--rate-writes", "off"];
 
 Deno.test("fuzz: generated GET requests to every route get no 5xx, and API refusals say why in JSON", async () => {
   const ledger = await makeLedger(1);

@@ -6,16 +6,11 @@
 import assert from "node:assert/strict";
 import { startTestInstance } from "./helpers.ts";
 import { waitUntil } from "./cluster.ts";
-import { makeLedger } from "./ledger_fixture.ts";
+import { makeLedger, validatorArgs } from "./ledger_fixture.ts";
 
 Deno.test("ledger API: status, blocks, transactions and errors", async () => {
   const ledger = await makeLedger(1, { balance: 50 });
-  const instance = await startTestInstance([
-    "--genesis",
-    ledger.genesisPath,
-    "--validator-key",
-    ledger.validators[0].path,
-  ]);
+  const instance = await startTestInstance(validatorArgs(ledger));
   const api = (path: string) => fetch(`${instance.url}/api/ledgers${path}`);
   const json = async (path: string) => {
     const response = await api(path);

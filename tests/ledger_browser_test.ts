@@ -7,19 +7,14 @@
 import assert from "node:assert/strict";
 import { waitUntil } from "./cluster.ts";
 import { postLines, startTestInstance, testAuthor } from "./helpers.ts";
-import { makeLedger } from "./ledger_fixture.ts";
+import { makeLedger, validatorArgs } from "./ledger_fixture.ts";
 import { browserTest, signInAs } from "./browser/harness.ts";
 
 browserTest(
   "a stake holder flags a post from the browser; it is hidden, revealed on click, appealed and overturned",
   async (browser) => {
     const ledger = await makeLedger(1, { params: { appealBlocks: 10_000 } });
-    const instance = await startTestInstance([
-      "--genesis",
-      ledger.genesisPath,
-      "--validator-key",
-      ledger.validators[0].path,
-    ]);
+    const instance = await startTestInstance(validatorArgs(ledger));
     try {
       const { url } = instance;
       const L = ledger.id;

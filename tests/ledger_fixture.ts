@@ -28,6 +28,19 @@ export interface LedgerFixture {
 }
 
 /**
+ * Flags of an instance honouring `ledger` as its validator number `index`
+ * (default the first).
+ */
+export function validatorArgs(ledger: LedgerFixture, index = 0): string[] {
+  return [
+    "--genesis",
+    ledger.genesisPath,
+    "--validator-key",
+    ledger.validators[index].path,
+  ];
+}
+
+/**
  * Writes `count` validator key files (stake 100 each) and a genesis that
  * also funds one staker with `balance`.
  */

@@ -12,7 +12,7 @@ import {
   startTestInstance,
   testAuthor,
 } from "./helpers.ts";
-import { makeLedger } from "./ledger_fixture.ts";
+import { makeLedger, validatorArgs } from "./ledger_fixture.ts";
 import { BLOCKS_PER_PAGE } from "../lib/app/ledger_explorer.ts";
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -27,12 +27,7 @@ Deno.test({
     const ledger = await makeLedger(1, {
       params: { warnBps: 250, downrankBps: 100, appealBlocks: 1_000_000 },
     });
-    const instance = await startTestInstance([
-      "--genesis",
-      ledger.genesisPath,
-      "--validator-key",
-      ledger.validators[0].path,
-    ]);
+    const instance = await startTestInstance(validatorArgs(ledger));
     try {
       const { url } = instance;
       const L = ledger.id;

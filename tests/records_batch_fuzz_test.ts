@@ -18,7 +18,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { canonicalize, ERROR_CODES, LIMITS } from "../lib/protocol/mod.ts";
-import { startTestInstance, testAuthor } from "./helpers.ts";
+import { NO_BUDGETS, startTestInstance, testAuthor } from "./helpers.ts";
 
 /** A line of a batch, as planned before the records are signed. */
 type Item =
@@ -107,14 +107,7 @@ function lineOf(item: Item, logs: { full: string[]; bare: string[] }[]) {
 
 Deno.test("fuzz: POST /api/records takes every valid record of a generated batch and nothing invalid", async () => {
   // Hundreds of batches from one address: budgets are not under test.
-  const instance = await startTestInstance([
-    "--rate-reads",
-    "off",
-    "--rate-writes",
-    "off",
-    "--rate-author",
-    "off",
-  ]);
+  const instance = await startTestInstance([...NO_BUDGETS]);
   const { store } = instance.info;
   try {
     await fc.assert(

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  corruptStoredContent,
   fetchPage,
   postLines,
   startTestInstance,
@@ -14,22 +15,6 @@ import {
 } from "./helpers.ts";
 
 const PLACEHOLDER = "This post could not be shown.";
-
-/** Rewrites the stored content of `record` (the entry, and so its id, stay). */
-async function corrupt(
-  kv: Deno.Kv,
-  record: { line: string },
-  content: unknown,
-): Promise<void> {
-  const { entry } = JSON.parse(record.line);
-  const line = `{"content":${JSON.stringify(content)}${
-    record.line.slice(record.line.lastIndexOf(',"entry":{'))
-  }`;
-  await kv.set(
-    ["log", entry.author, entry.seq],
-    new TextEncoder().encode(line),
-  );
-}
 
 const count = (html: string, text: string) => html.split(text).length - 1;
 
@@ -84,11 +69,11 @@ Deno.test("a post whose content the view cannot handle is a placeholder; the pag
       await postLines(url, [record.line]);
     }
     // A text the tokenizer cannot read; mentions that are no list of keys.
-    await corrupt(kv, broken, {
+    await corruptStoredContent(kv, broken, {
       text: { html: "<b>x</b>" },
       tags: ["hostile"],
     });
-    await corrupt(kv, badReply, {
+    await corruptStoredContent(kv, badReply, {
       text: "a reply findme",
       root: root.id,
       parent: root.id,

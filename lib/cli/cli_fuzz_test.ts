@@ -22,6 +22,7 @@ import { canonicalize } from "../protocol/mod.ts";
 import { isValidTransaction } from "../ledger/mod.ts";
 import {
   captureIo,
+  NO_BUDGETS,
   startTestInstance,
   testAuthor,
 } from "../../tests/helpers.ts";
@@ -35,14 +36,7 @@ const RAW_ERROR =
 Deno.test("fuzz: the CLI answers generated commands and inputs with an exit code and a plain explanation", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kith_cli_fuzz_" });
   // Hundreds of posts from one address: budgets are not under test.
-  const instance = await startTestInstance([
-    "--rate-reads",
-    "off",
-    "--rate-writes",
-    "off",
-    "--rate-author",
-    "off",
-  ]);
+  const instance = await startTestInstance([...NO_BUDGETS]);
   try {
     const key = join(dir, "key.json");
     const { author } = await writeKeyFile(key, generateKeyPair().secretKey);
