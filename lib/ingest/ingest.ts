@@ -111,6 +111,9 @@ export class Ingest {
   readonly #queue: Job[] = [];
   #pool?: CheckPool;
   #draining = false;
+  /** Settles when a submission is answered: what `close()` waits for. */
+  readonly #unsettled = new Set<Promise<void>>();
+  #closed = false;
   readonly #heads = new Map<
     string,
     { head: AuthorHead | null; versionstamp: string | null }
@@ -161,6 +164,9 @@ export class Ingest {
     // The job takes its place now, so submissions apply in call order even
     // when a later one finishes its checks first; meanwhile earlier jobs
     // commit, overlapping this one's decoding and verification.
+    if (this.#closed) {
+      throw new Error("Cannot ingest records: the pipeline is closed");
+    }
     const job: Job = {
       source: options.source,
       resolve: () => {},
@@ -171,6 +177,10 @@ export class Ingest {
       job.reject = reject;
     });
     this.#queue.push(job);
+    const settled: Promise<void> = result.then(() => {}, () => {}).then(() => {
+      this.#unsettled.delete(settled);
+    });
+    this.#unsettled.add(settled);
     try {
       const items = await this.#check(lines);
       const failed = options.allOrNothing
@@ -192,8 +202,20 @@ export class Ingest {
     return await result;
   }
 
-  /** Stops the check workers, if any. */
-  close(): void {
+  /**
+   * Refuses new submissions, waits until every one already submitted is
+   * committed (or failed) and answered, then stops the check workers: what
+   * a graceful shutdown needs before it closes KV.
+   *
+   * @example
+   * ```ts
+   * await ingest.close();
+   * kv.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#unsettled.size > 0) await Promise.all(this.#unsettled);
     this.#pool?.close();
     this.#pool = undefined;
   }

@@ -11,6 +11,7 @@ import { createWebApp, type WebApp } from "../web/mod.ts";
 import { verifyEd25519 } from "../crypto/mod.ts";
 import { Ingest } from "../ingest/mod.ts";
 import { RecordStore } from "../store/mod.ts";
+import { migrate, SchemaError } from "../store/migrations.ts";
 import { Replicator } from "../replication/mod.ts";
 import { LiveHub } from "../app/live.ts";
 import { FollowCache } from "../app/follow_cache.ts";
@@ -105,6 +106,12 @@ export async function startInstance(
     ledgers?: Ledgers;
   } = {};
   try {
+    // Before anything else reads KV: nothing may see an older schema.
+    await migrate(kv).catch((error) => {
+      throw error instanceof SchemaError
+        ? new ConfigError(error.message)
+        : error;
+    });
     const createdAt = await recordFirstStart(kv, now());
     const admin = await AdminAuth.open(kv, config.adminToken);
     const store = new RecordStore(kv);
@@ -198,14 +205,15 @@ export async function startInstance(
           await ledgers.close();
           await replication.close();
           await server.shutdown();
-          ingest.close();
+          // Submissions from requests that ended meanwhile still commit.
+          await ingest.close();
           kv.close();
         })(),
     };
   } catch (error) {
     await started.ledgers?.close();
     await started.replication?.close();
-    started.ingest?.close();
+    await started.ingest?.close();
     kv.close();
     throw error;
   }

@@ -22,6 +22,7 @@ import {
 } from "../protocol/mod.ts";
 import { indexesOf, type Mutation } from "./indexes.ts";
 import { KEYS } from "./schema.ts";
+import { addUsage, addUsageTo, type Usage } from "./usage.ts";
 
 /** The end of an author's log. */
 export interface AuthorHead {
@@ -94,8 +95,9 @@ interface Location {
   receivedAt: number;
 }
 
-// Deno KV's limits per atomic operation, with room to spare.
-const MAX_MUTATIONS = 900;
+// Deno KV's limits per atomic operation, with room to spare (and for the
+// usage counters: two per entry type).
+const MAX_MUTATIONS = 880;
 const MAX_BYTES = 700_000;
 /** Checks (one per author) per atomic operation; KV allows 100. */
 const MAX_CHECKS = 90;
@@ -243,6 +245,7 @@ export class RecordStore {
     while (done < appends.length) {
       const atomic = this.kv.atomic();
       const heads = new Map<string, AuthorHead>();
+      const usage: Usage = {};
       let mutations = 0;
       let bytes = 0;
       let keyBytes = 0;
@@ -280,12 +283,14 @@ export class RecordStore {
           } else if (item.value === undefined) atomic.delete(item.key);
           else atomic.set(item.key, item.value);
         }
+        usageOf(append, list, usage);
         mutations += list.length + extra;
         bytes += size;
         keyBytes += keys + (newAuthor ? 2 * keySize(KEYS.head(author)) : 0);
         taken++;
       }
       for (const [author, head] of heads) atomic.set(KEYS.head(author), head);
+      addUsageTo(atomic, usage);
       const result = await atomic.commit();
       if (!result.ok) return done;
       for (const author of heads.keys()) {
@@ -390,6 +395,35 @@ function mutationsOf(append: Append): Mutation[] {
     }
   }
   return list;
+}
+
+/**
+ * Adds what an append changes in the stored log slots to `usage`: a new
+ * entry, a slot filled with its content, or a retracted target's slot
+ * rewritten without it (lib/store/usage.ts).
+ */
+function usageOf(append: Append, list: Mutation[], usage: Usage): void {
+  const { entry } = append.record;
+  const slot = (list[0].value as Uint8Array).length;
+  const before = append.fill
+    ? encoder.encode(encodeRecord(entry, null)).length
+    : 0;
+  addUsage(usage, entry.type, {
+    entries: append.fill ? 0 : 1,
+    bytes: slot - before,
+  });
+  const target = append.retractTarget;
+  if (!target || append.retractedBefore) return;
+  const rewritten = list.find((item) =>
+    item.key[0] === "log" && item.key[1] === target.entry.author &&
+    item.key[2] === target.entry.seq
+  );
+  if (!rewritten) return;
+  addUsage(usage, target.entry.type, {
+    entries: 0,
+    bytes: (rewritten.value as Uint8Array).length -
+      encoder.encode(encodeRecord(target.entry, target.content)).length,
+  });
 }
 
 /** An upper estimate of a key's encoded size. */

@@ -96,4 +96,15 @@ export const KEYS = {
   /** author -> proof id -> ForkProof. */
   fork: (author: string, proofId: string) => ["fork", author, proofId],
   forkPrefix: (author: string) => ["fork", author],
+  /**
+   * Counter (Deno.KvU64) of log entries of one entry type, adjusted in the
+   * commit that writes them (lib/store/usage.ts). Since schema 2.
+   */
+  usageEntries: (type: string) => ["usage", "entries", type],
+  /** Counter (Deno.KvU64) of the bytes of those entries' log slots. Since schema 2. */
+  usageBytes: (type: string) => ["usage", "bytes", type],
+  /** The schema version of the data (a number; absent before schema 2). */
+  schemaVersion: () => ["meta", "schemaVersion"],
+  /** Progress of the migration to version `to`, while it runs (lib/store/migrations.ts). */
+  migrationProgress: (to: number) => ["meta", "migration", to],
 } as const;
