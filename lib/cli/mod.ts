@@ -12,6 +12,7 @@ import { decodeBase64Url, type PostContent } from "../protocol/mod.ts";
 import { RecordStore } from "../store/mod.ts";
 import { fetchInstance, readJson } from "./instance_http.ts";
 import { readKeyFile, writeKeyFile } from "./key_file.ts";
+import { OPERATOR_COMMANDS, runOperatorCommand } from "./operator.ts";
 import { publish } from "./publish.ts";
 import { makeGenesis, parseTransaction, writeGenesis } from "./ledger.ts";
 import { exportLog, importLines } from "./transfer.ts";
@@ -31,6 +32,18 @@ Commands:
   tx <ledger> <json>     sign and publish a ledger transaction, e.g.
                          '{"type":"transfer","to":"<key>","amount":5}'
 
+Operator commands:
+  status                 the instance's name, version, uptime, readiness,
+                         replicated authors, peers and ledgers (--server)
+  peers                  the peer table: direction, connected, last seen, lag,
+                         records in/out, rejected by reason (--server)
+  backup                 write every log and ledger of --data to --out as a
+                         verified NDJSON archive (works while it runs)
+  restore                check the archive --in, then restore it into --data,
+                         a new, empty folder
+  reindex                rebuild every index of --data from its stored
+                         entries (stop the instance first)
+
 Options:
   --key <path>      key file (default ./kith-key.json, or KITH_KEY)
   --server <url>    your instance (default http://localhost:8000, or KITH_SERVER)
@@ -38,10 +51,13 @@ Options:
   --reply-to <id>   with post: the entry replied to (its thread root is looked up)
   --cw <text>       with post: content warning
   --out <path>      with export: write to a file instead of stdout;
+                    with backup: the archive to write (never overwritten);
                     with genesis: the file to write (default genesis.json)
   --name <text>     with genesis: the ledger's name
   --validator <v>   with genesis, repeatable: <key or key file>[=stake], stake 100
   --account <a>     with genesis, repeatable: <key or key file>=<balance>
+  --in <path>       with restore: the archive to restore
+  --json            with status and peers: print JSON for scripts
 `;
 
 /** Where the CLI writes; tests pass their own. */
@@ -86,6 +102,7 @@ export async function runCli(
     "--name",
     "--validator",
     "--account",
+    "--in",
   ];
   const glued: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -111,6 +128,8 @@ export async function runCli(
         name: { type: "string" },
         validator: { type: "string", multiple: true },
         account: { type: "string", multiple: true },
+        in: { type: "string" },
+        json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -255,8 +274,19 @@ export async function runCli(
         );
         return 0;
       }
-      default:
-        return usage(io, `Unknown command "${command}"`);
+      default: {
+        if (!OPERATOR_COMMANDS.includes(command)) {
+          return usage(io, `Unknown command "${command}"`);
+        }
+        const code = await runOperatorCommand(command, {
+          server,
+          dataDir,
+          out: values.out,
+          in: values.in,
+          json: values.json,
+        }, io);
+        return typeof code === "number" ? code : usage(io, code.usage);
+      }
     }
   } catch (error) {
     io.err((error as Error).message);

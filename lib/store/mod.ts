@@ -11,6 +11,7 @@
  */
 export { type Append, type AuthorHead, RecordStore } from "./record_store.ts";
 export { KEYS } from "./schema.ts";
+export { DERIVED_FAMILIES } from "./derived_families.ts";
 export { STATS } from "./indexes.ts";
 export {
   authorPage,
