@@ -26,11 +26,17 @@ if (import.meta.main) {
     console.log(
       `Kith "${config.name}" ${instance.info.version} is running at ${instance.url} (data ${where})`,
     );
-    // Once per start: the operator needs it to open /admin.
+    // The claim token is printed here and nowhere else: it is in a URL
+    // fragment, so browsers never send it in a request line.
+    const { admin } = instance.info;
     console.log(
-      instance.info.admin.configured
-        ? "Admin token: the one set by --admin-token or KITH_ADMIN_TOKEN"
-        : `Admin token: ${instance.info.admin.token}`,
+      admin.claimToken
+        ? `Claim this instance: ${instance.info.origin}/admin/claim#${admin.claimToken}`
+        : `Owner: ${admin.owner}${
+          admin.configured
+            ? " (set by --owner, KITH_OWNER or the config file)"
+            : ""
+        }`,
     );
     if (config.dev) {
       console.log("Development mode: pages reload when files change.");

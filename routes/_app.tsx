@@ -2,9 +2,9 @@ import { asset, type LayoutProps } from "../lib/web/mod.ts";
 import type { AppState } from "../lib/instance/mod.ts";
 
 export default function App(
-  { Component, state }: LayoutProps<unknown, AppState>,
+  { Component, state, url }: LayoutProps<unknown, AppState>,
 ) {
-  const { name, version } = state.instance;
+  const { name, version, description } = state.instance;
   return (
     <html lang="en">
       <head>
@@ -12,6 +12,7 @@ export default function App(
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <title>{name}</title>
+        {description && <meta name="description" content={description} />}
         <link rel="icon" type="image/svg+xml" href={asset("/favicon.svg")} />
         <link rel="stylesheet" href={asset("/styles.css")} />
       </head>
@@ -19,6 +20,9 @@ export default function App(
         <a class="skip-link" href="#main">Skip to content</a>
         <header class="site-header">
           <a class="brand" href="/">{name}</a>
+          {url.pathname === "/" && description && (
+            <p class="site-description">{description}</p>
+          )}
           <nav aria-label="Main">
             <a href="/">Home</a>
             <a href="/local">Local</a>

@@ -1,7 +1,7 @@
 /** Look and accessibility: phone width, labels, names, keyboard focus, dark mode. */
 import assert from "node:assert/strict";
 import { startTestInstance, testAuthor } from "./helpers.ts";
-import { browserTest } from "./browser/harness.ts";
+import { browserTest, signInAs } from "./browser/harness.ts";
 import { waitUntil } from "./cluster.ts";
 import { makeLedger, validatorArgs } from "./ledger_fixture.ts";
 
@@ -75,13 +75,16 @@ browserTest(
         `/ledgers/${ledger.id}/blocks/1`,
         `/ledgers/${ledger.id}/subjects/post:${hidden.id}`,
         "/admin/login",
+        "/admin",
         "/admin/ledgers",
       ];
-      // The admin pages: logged in through the form.
-      await page.goto(`${url}/admin/login`);
-      await page.getByLabel("Admin token").fill(instance.info.admin.token);
-      await page.getByRole("button", { name: "Log in" }).click();
-      await page.waitForURL(`${url}/admin/ledgers`);
+      // The admin pages: Ada claims the instance with its claim link.
+      await signInAs(context, url, ada);
+      await page.goto(
+        `${url}/admin/claim#${instance.info.admin.claimToken}`,
+      );
+      await page.getByRole("button", { name: "Claim this instance" }).click();
+      await page.waitForURL(`${url}/admin`);
       for (const path of pages) {
         await page.goto(url + path);
         await page.waitForLoadState("load");

@@ -1,12 +1,19 @@
 /**
- * The admin's choice of ledgers: token login and its cookie, same-origin
- * posts only, honouring and stopping (kept across a restart from the same
- * data folder), errors shown on the page, and the bearer-token API.
+ * The owner's choice of ledgers: the owner's session cookie (after a
+ * claim, or a signed login), same-origin posts only, honouring and
+ * stopping (kept across a restart from the same data folder), errors shown
+ * on the page, and the API signed by the owner's key.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Instance } from "../lib/instance/mod.ts";
-import { startTestInstance } from "./helpers.ts";
+import { startTestInstance, testAuthor } from "./helpers.ts";
+import {
+  claimInstance,
+  logIn,
+  postJson,
+  signedFetch,
+} from "./owner_helpers.ts";
 import { makeLedger } from "./ledger_fixture.ts";
 
 /** Posts a form as a browser on this instance's own page would. */
@@ -34,7 +41,7 @@ async function honoured(instance: Instance, id: string): Promise<boolean> {
 
 Deno.test({
   name:
-    "the admin logs in with the token, honours and stops honouring ledgers, and the choice survives a restart",
+    "the owner claims the instance, honours and stops honouring ledgers, and the choice survives a restart",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -44,37 +51,39 @@ Deno.test({
     const args = ["--genesis", ledger.genesisPath];
     let instance = await startTestInstance(args, { dataDir });
     try {
-      const token = instance.info.admin.token;
-      assert.match(token, /^[A-Za-z0-9_-]{32}$/);
+      const owner = testAuthor();
+      const stranger = testAuthor();
+      assert.equal(instance.info.admin.owner, null);
       assert.equal(instance.info.admin.configured, false);
 
-      // Not logged in: the page asks for the token.
+      // Not signed in: the page sends to the login.
       const away = await fetch(`${instance.url}/admin/ledgers`, {
         redirect: "manual",
       });
       await away.body?.cancel();
       assert.equal(away.status, 303);
       assert.equal(away.headers.get("Location"), "/admin/login");
-      const wrong = await postForm(instance, "/admin/login", {
-        token: "not-the-token-at-all",
-      });
-      assert.equal(wrong.status, 403);
-      assert.match(await wrong.text(), /data-reason="not_admin"/);
-      const foreign = await postForm(instance, "/admin/login", { token }, {
-        Origin: "https://evil.example",
+      const foreign = await postJson(instance, "/admin/claim", {}, {
+        "Sec-Fetch-Site": "cross-site",
       });
       assert.equal(foreign.status, 403);
-      assert.match(await foreign.text(), /only/);
+      assert.equal((await foreign.json()).reason, "cross_site");
 
-      const login = await postForm(instance, "/admin/login", { token });
+      const claimed = await claimInstance(instance, owner);
+      assert.match(claimed, /^kith_admin=\d+\.[A-Za-z0-9_-]{43}$/);
+      assert.equal(instance.info.admin.owner, owner.key);
+      // A later session: a signed nonce, the owner's key only.
+      const wrong = await logIn(instance, stranger);
+      assert.equal(wrong.status, 403);
+      assert.equal((await wrong.json()).reason, "not_owner");
+      const login = await logIn(instance, owner);
       await login.body?.cancel();
-      assert.equal(login.status, 303);
+      assert.equal(login.status, 200);
       const setCookie = login.headers.get("Set-Cookie") ?? "";
       assert.match(
         setCookie,
         /^kith_admin=\d+\.[A-Za-z0-9_-]{43}; Path=\/admin; HttpOnly; SameSite=Strict; Max-Age=43200$/,
       );
-      assert.ok(!setCookie.includes(token), "the cookie is not the token");
       const cookie = setCookie.split(";")[0];
 
       const page = await fetch(`${instance.url}/admin/ledgers`, {
@@ -165,7 +174,8 @@ Deno.test({
       // The choices survive a restart from the same folder and options.
       await instance.close();
       instance = await startTestInstance(args, { dataDir });
-      assert.equal(instance.info.admin.token, token, "the token is kept");
+      assert.equal(instance.info.admin.owner, owner.key, "the owner is kept");
+      assert.equal(instance.info.admin.claimToken, undefined);
       assert.equal(await honoured(instance, ledger.id), false);
       assert.ok(await honoured(instance, other.id));
       const again = await postForm(
@@ -185,23 +195,36 @@ Deno.test({
       })).text();
       assert.match(listed, /<td>yes<\/td><td>admin<\/td>/);
 
-      // The API: bearer token only.
-      const api = (body: unknown, auth?: string) =>
-        fetch(`${instance.url}/api/admin/ledgers/${other.id}`, {
-          method: "POST",
-          headers: auth ? { Authorization: `Bearer ${auth}` } : {},
-          body: JSON.stringify(body),
-        });
-      const refused = await api({ honour: false }, "wrong-token-value");
+      // The API: signed by the owner's key only.
+      const path = `/api/admin/ledgers/${other.id}`;
+      const unsigned = await fetch(`${instance.url}${path}`, {
+        method: "POST",
+        body: JSON.stringify({ honour: false }),
+      });
+      assert.equal(unsigned.status, 403);
+      assert.equal((await unsigned.json()).reason, "not_admin");
+      const refused = await signedFetch(instance, path, {
+        who: stranger,
+        body: { honour: false },
+      });
       assert.equal(refused.status, 403);
-      assert.equal((await refused.json()).reason, "not_admin");
-      const bad = await api({ honour: "yes" }, token);
+      assert.equal((await refused.json()).reason, "not_owner");
+      const bad = await signedFetch(instance, path, {
+        who: owner,
+        body: { honour: "yes" },
+      });
       assert.equal(bad.status, 400);
       await bad.body?.cancel();
-      const done = await api({ honour: false }, token);
+      const done = await signedFetch(instance, path, {
+        who: owner,
+        body: { honour: false },
+      });
       assert.equal(done.status, 200);
       assert.equal((await done.json()).ledger.honoured, false);
-      const back = await api({ honour: true, genesis: other.genesis }, token);
+      const back = await signedFetch(instance, path, {
+        who: owner,
+        body: { honour: true, genesis: other.genesis },
+      });
       assert.equal((await back.json()).ledger.running, true);
     } finally {
       await instance.close();
@@ -212,27 +235,34 @@ Deno.test({
 });
 
 Deno.test({
-  name: "a configured admin token is used and never stored",
+  name:
+    "a configured owner (--owner) needs no claim: no token is made, and only that key signs in",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const token = "configured-admin-token-1234";
-    const instance = await startTestInstance(["--admin-token", token]);
+    const owner = testAuthor();
+    const instance = await startTestInstance(["--owner", owner.key]);
     try {
-      assert.equal(instance.info.admin.token, token);
+      assert.equal(instance.info.admin.owner, owner.key);
       assert.equal(instance.info.admin.configured, true);
+      assert.equal(instance.info.admin.claimToken, undefined);
       assert.equal(
-        (await instance.info.kv.get(["instance", "adminToken"])).value,
+        (await instance.info.kv.get(["instance", "claimTokenHash"])).value,
         null,
       );
-      const login = await fetch(`${instance.url}/admin/login`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "Sec-Fetch-Site": "same-origin" },
-        body: new URLSearchParams({ token }),
-      });
+      const claim = await fetch(`${instance.url}/admin/claim`);
+      assert.equal(claim.status, 409);
+      assert.match(await claim.text(), /already has an owner/);
+      const login = await logIn(instance, owner);
       await login.body?.cancel();
-      assert.equal(login.status, 303);
+      assert.equal(login.status, 200);
+      const admin = await fetch(`${instance.url}/admin`, {
+        headers: {
+          Cookie: (login.headers.get("Set-Cookie") ?? "").split(";")[0],
+        },
+      });
+      assert.equal(admin.status, 200);
+      assert.match(await admin.text(), /Signed in as the owner/);
     } finally {
       await instance.close();
     }

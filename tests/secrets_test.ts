@@ -1,8 +1,9 @@
 /**
  * Secrets stay secret. A full journey against real instance processes (CLI
  * keys, posts, a reply, follows, an encrypted backup, a direct message, a
- * ledger transaction, admin login, bad input, a second instance peering
- * over GUN), then every private key and passphrase is searched for in the
+ * ledger transaction, claiming the instance and the owner's login, bad
+ * input, a second instance peering over GUN), then every private key,
+ * passphrase and the claim token is searched for in the
  * processes' output, every KV entry, the data folders' raw bytes, the GUN
  * traffic and graph, and every error page. None may be found.
  */
@@ -17,6 +18,13 @@ import { generateKeyPair } from "../lib/crypto/mod.ts";
 import { waitUntil } from "./cluster.ts";
 import { rawGunClient } from "./gun_client.ts";
 import { cli, fetchInto, startLogged } from "./recorded_io.ts";
+import { startClaimable } from "./claimable_instance.ts";
+import {
+  claimMessage,
+  loginMessage,
+  tokenHash,
+} from "../lib/app/admin_messages.ts";
+import { sign } from "../lib/crypto/mod.ts";
 import {
   dumpKv,
   filesUnder,
@@ -114,15 +122,14 @@ Deno.test("no private key or passphrase in logs, KV, GUN or error pages after a 
     const ledger = /for ledger (\S{43})/.exec(genesis.out)![1];
 
     // A validates the ledger; B peers with A over GUN.
-    const adminToken = "Tulip-Lantern-7-Ochre-Meridian-admin";
-    const a = await startLogged("A", [
+    const a = await startClaimable("A", [
       "--data",
       join(dir, "a"),
       "--genesis",
       genesisPath,
       "--validator-key",
       path("validator"),
-    ], { KITH_ADMIN_TOKEN: adminToken });
+    ]);
     stops.push(a.stop);
     const b = await startLogged("B", [
       "--data",
@@ -187,19 +194,78 @@ Deno.test("no private key or passphrase in logs, KV, GUN or error pages after a 
     assert.deepEqual(await decryptBackup(backup, passphrase), aliceKey);
     places.push({ name: "backup: the backup text", text: backup });
 
-    // Admin login, wrong and right; pages; bad input of every kind.
-    const form = (token: string) => ({
+    // Alice claims A with the printed link (a wrong token first), then
+    // signs in as the owner (Bob's key first); pages; bad input.
+    const bobKey = await readKeyFile(path("bob"));
+    const signed = (
+      who: { author: string; secretKey: Uint8Array },
+      message: Uint8Array,
+    ) => encodeBase64Url(sign(who.secretKey, message));
+    const claimBody = (token: string) =>
+      JSON.stringify({
+        token,
+        author: aliceKey.author,
+        origin: a.url,
+        signature: signed(
+          aliceKey,
+          claimMessage(a.url, {
+            tokenHash: tokenHash(token),
+            author: aliceKey.author,
+          }),
+        ),
+      });
+    const json = (body: string) => ({
       method: "POST",
-      headers: { Origin: a.url },
-      body: new URLSearchParams({ token }),
+      headers: {
+        Origin: a.url,
+        "Content-Type": "application/json",
+        Accept: "application/json",
+      },
+      body,
     });
-    await fetchInto(places, `${a.url}/admin/login`, {
-      ...form("not the token at all"),
+    await fetchInto(places, `${a.url}/admin/claim`, {
+      ...json(claimBody(`${a.claimToken}x`)),
       expect: 403,
     });
+    await fetchInto(places, `${a.url}/admin/claim`, {
+      ...json(claimBody(a.claimToken)),
+      expect: 200,
+    });
+    await fetchInto(places, `${a.url}/admin/claim`, { expect: 409 });
+    const nonceOf = async () => {
+      const page = await fetchInto(places, `${a.url}/admin/login`, {
+        expect: 200,
+      });
+      return /"([A-Za-z0-9_-]{43})"\]<\/script>/.exec(page)![1];
+    };
+    const loginBody = async (who: typeof aliceKey) => {
+      const nonce = await nonceOf();
+      return JSON.stringify({
+        nonce,
+        author: who.author,
+        origin: a.url,
+        signature: signed(
+          who,
+          loginMessage(a.url, { nonce, author: who.author }),
+        ),
+      });
+    };
     await fetchInto(places, `${a.url}/admin/login`, {
-      ...form(adminToken),
-      expect: 303,
+      ...json(await loginBody(bobKey)),
+      expect: 403,
+    });
+    const login = await fetch(`${a.url}/admin/login`, {
+      ...json(await loginBody(aliceKey)),
+    });
+    assert.equal(login.status, 200, await login.clone().text());
+    const setCookie = login.headers.get("Set-Cookie") ?? "";
+    places.push({
+      name: "page: POST /admin/login",
+      text: `${setCookie}\n${await login.text()}`,
+    });
+    await fetchInto(places, `${a.url}/admin`, {
+      headers: { Cookie: setCookie.split(";")[0] },
+      expect: 200,
     });
     const keyFileText = await Deno.readTextFile(path("alice"));
     for (
@@ -280,8 +346,17 @@ Deno.test("no private key or passphrase in logs, KV, GUN or error pages after a 
 
     // Stopped: their output, every KV entry, the data folders' bytes.
     const output = { A: await a.stop(), B: await b.stop() };
+    // The claim link is printed once, at start, and is the one place the
+    // token may be.
+    assert.equal(output.A.split(a.claimLine).length, 2);
     for (const [name, text] of Object.entries(output)) {
-      places.push({ name: `output: ${name} stdout and stderr`, text });
+      places.push({
+        name: `output: ${name} stdout and stderr`,
+        text: text.replace(
+          a.claimLine,
+          "Claim this instance: (searched apart)",
+        ),
+      });
       const kv = await dumpKv(join(dir, name.toLowerCase(), "kith.kv"));
       places.push({
         name: `kv: ${name}, ${kv.entries} entries`,
@@ -297,8 +372,24 @@ Deno.test("no private key or passphrase in logs, KV, GUN or error pages after a 
       secrets.push(keySecret(who, seed, text));
     }
     secrets.push(passphraseSecret("backup passphrase", passphrase));
-    secrets.push(passphraseSecret("admin token", adminToken));
+    secrets.push(passphraseSecret("claim token", a.claimToken));
     assert.deepEqual(findSecrets(secrets, places), []);
+    // The key of session cookies stays in A's KV: no page, header or log
+    // line holds it.
+    const kvA = await Deno.openKv(join(dir, "a", "kith.kv"));
+    const sessionSecret = (await kvA.get<string>(["instance", "sessionSecret"]))
+      .value;
+    kvA.close();
+    assert.ok(sessionSecret, "A keeps a session secret");
+    assert.deepEqual(
+      findSecrets(
+        [passphraseSecret("session secret", sessionSecret)],
+        places.filter((place) =>
+          /^(page|error page|output|cli|gun)/.test(place.name)
+        ),
+      ),
+      [],
+    );
 
     // The places searched hold what they should: public keys, the records.
     const all = (prefix: string) =>
@@ -310,7 +401,10 @@ Deno.test("no private key or passphrase in logs, KV, GUN or error pages after a 
       assert.ok(all(prefix).includes(author.alice), `${prefix} names alice`);
     }
     assert.ok(all("gun traffic: from A").includes(`kith/ledger/${ledger}`));
-    assert.match(output.A, /Admin token: the one set by/);
+    assert.match(
+      output.A,
+      /Claim this instance: http:\/\/127\.0\.0\.1:\d+\/admin\/claim#/,
+    );
     const size = (place: Place) =>
       place.bytes?.length ?? new TextEncoder().encode(place.text!).length;
     const bytes = new Map<string, { count: number; bytes: number }>();

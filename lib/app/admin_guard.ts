@@ -1,6 +1,6 @@
 /**
  * Guards of the admin pages and API: same-origin form posts only, the
- * session cookie for pages, the bearer token for the API.
+ * owner's session cookie for pages, the owner's signature for the API.
  *
  * @module
  */
@@ -31,17 +31,16 @@ export function assertSameOrigin(req: Request, origins: string[]): void {
   }
 }
 
-/** Whether the request carries a valid admin session cookie. */
+/** Whether the request carries a valid session cookie of the owner. */
 export async function hasAdminSession(
   context: Context,
   admin: AdminAuth,
-  now = Date.now(),
 ): Promise<boolean> {
-  return await admin.verifySession(getCookie(context, ADMIN_COOKIE), now);
+  return await admin.verifySession(getCookie(context, ADMIN_COOKIE));
 }
 
 /**
- * Requires the admin session cookie.
+ * Requires the owner's session cookie.
  *
  * @throws {HttpError} 403 `not_admin`.
  */
@@ -52,30 +51,37 @@ export async function assertAdminSession(
   if (!await hasAdminSession(context, admin)) {
     throw new HttpError(
       403,
-      "Log in with the admin token first (it is printed when the instance starts)",
+      "Sign in as the owner first: open /admin/login in the browser that holds the owner's key",
       { reason: "not_admin" },
     );
   }
 }
 
 /**
- * Requires `Authorization: Bearer <admin token>` (API clients).
+ * Requires an API request signed by the owner's key (see
+ * {@linkcode AdminAuth.verifyRequest}) and returns its body, which the
+ * signature covers.
  *
- * @throws {HttpError} 403 `not_admin`.
+ * @throws {HttpError} 403 `not_admin`, `bad_time`, `unclaimed`,
+ * `not_owner`, `bad_signature` or `replayed`; 400 `bad_key`.
+ * @example
+ * ```ts
+ * const body = JSON.parse(new TextDecoder().decode(await assertSignedRequest(ctx.req, admin)));
+ * ```
  */
-export async function assertBearer(
+export async function assertSignedRequest(
   req: Request,
   admin: AdminAuth,
-): Promise<void> {
-  const header = req.headers.get("Authorization") ?? "";
-  const token = /^Bearer (\S+)$/.exec(header)?.[1];
-  if (!token || !await admin.matches(token)) {
-    throw new HttpError(
-      403,
-      "Send the admin token as Authorization: Bearer <token>",
-      { reason: "not_admin" },
-    );
-  }
+): Promise<Uint8Array> {
+  const url = new URL(req.url);
+  const body = new Uint8Array(await req.arrayBuffer());
+  await admin.verifyRequest({
+    method: req.method,
+    path: url.pathname + url.search,
+    headers: req.headers,
+    body,
+  });
+  return body;
 }
 
 /** `Set-Cookie` value of a new admin session (or, with null, its removal). */

@@ -13,6 +13,7 @@ import { RecordStore } from "../store/mod.ts";
 import { fetchInstance, readJson } from "./instance_http.ts";
 import { readKeyFile, writeKeyFile } from "./key_file.ts";
 import { OPERATOR_COMMANDS, runOperatorCommand } from "./operator.ts";
+import { ADMIN_USAGE, runAdminCommand } from "./admin.ts";
 import { publish } from "./publish.ts";
 import { makeGenesis, parseTransaction, writeGenesis } from "./ledger.ts";
 import { exportLog, importLines } from "./transfer.ts";
@@ -32,7 +33,8 @@ Commands:
   tx <ledger> <json>     sign and publish a ledger transaction, e.g.
                          '{"type":"transfer","to":"<key>","amount":5}'
 
-Operator commands:
+Operator commands (admin ones signed by the owner's --key):
+${ADMIN_USAGE}
   status                 the instance's name, version, uptime, readiness,
                          replicated authors, peers and ledgers (--server)
   peers                  the peer table: direction, connected, last seen, lag,
@@ -273,6 +275,14 @@ export async function runCli(
           }, { server }),
         );
         return 0;
+      }
+      case "admin": {
+        const code = await runAdminCommand(positionals.slice(1), {
+          server,
+          key: () => readKeyFile(keyPath),
+          out: io.out,
+        });
+        return typeof code === "number" ? code : usage(io, code.usage);
       }
       default: {
         if (!OPERATOR_COMMANDS.includes(command)) {

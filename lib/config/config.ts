@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { type Budget, BudgetError, parseBudget } from "../web/rate_limit.ts";
 import type { TrustProxy } from "../web/client_address.ts";
+import { decodeBase64Url } from "../protocol/base64url.ts";
 
 /** A checked configuration. */
 export interface Config {
@@ -33,8 +34,11 @@ export interface Config {
   origin?: string;
   /** Development mode: live reload, unminified islands, no caching. */
   dev: boolean;
-  /** The admin token; unset, the instance makes one at first start. */
-  adminToken?: string;
+  /**
+   * The owner's author key, for scripted setups; unset, the first start
+   * prints a one-time link to claim the instance.
+   */
+  owner?: string;
   /** Request budgets; null turns one off. */
   rateLimits: RateLimits;
   /** Whose X-Forwarded-For names the client: a loopback proxy's by default. */
@@ -92,10 +96,9 @@ Options (each also read from the environment variable shown):
   --name <text>     KITH_NAME      instance name (default "Kith")
   --origin <url>    KITH_ORIGIN    public origin, e.g. https://kith.example
   --dev             KITH_DEV=1     development mode
-  --admin-token <t> KITH_ADMIN_TOKEN
-                                   token of the admin pages, 16 to 256
-                                   characters (default: one made at first
-                                   start, kept in the data folder, printed)
+  --owner <key>     KITH_OWNER     the owner's author key (43 characters);
+                                   unset, an unclaimed instance prints a
+                                   one-time link to claim it in the browser
   --rate-reads <b>  KITH_RATE_READS
                                    GET/HEAD requests per client address, as
                                    <count>/<s|min|h>[,<burst>] or off
@@ -154,7 +157,7 @@ export function parseConfig(
         name: { type: "string" },
         origin: { type: "string" },
         dev: { type: "boolean" },
-        "admin-token": { type: "string" },
+        owner: { type: "string" },
         "rate-reads": { type: "string" },
         "rate-writes": { type: "string" },
         "rate-author": { type: "string" },
@@ -187,10 +190,7 @@ export function parseConfig(
   const [validatorKey] = pick("validator-key", "KITH_VALIDATOR_KEY");
   const [name, nameSource] = pick("name", "KITH_NAME");
   const [origin, originSource] = pick("origin", "KITH_ORIGIN");
-  const [adminToken, adminTokenSource] = pick(
-    "admin-token",
-    "KITH_ADMIN_TOKEN",
-  );
+  const [owner, ownerSource] = pick("owner", "KITH_OWNER");
   return {
     port: parsePort(port, portSource),
     hostname: parseHostname(hostname, hostnameSource),
@@ -207,7 +207,7 @@ export function parseConfig(
       ? undefined
       : parseOrigin(origin, originSource),
     dev: values.dev === true || ["1", "true"].includes(env.KITH_DEV ?? ""),
-    adminToken: parseAdminToken(adminToken, adminTokenSource),
+    owner: parseOwner(owner, ownerSource),
     rateLimits: {
       reads: parseRate(...pick("rate-reads", "KITH_RATE_READS"), "reads"),
       writes: parseRate(...pick("rate-writes", "KITH_RATE_WRITES"), "writes"),
@@ -253,17 +253,21 @@ function parseRate(
   }
 }
 
-function parseAdminToken(
+function parseOwner(
   value: string | undefined,
   source: string,
 ): string | undefined {
-  if (value === undefined || value === "") return undefined;
-  if (!/^[\x21-\x7e]{16,256}$/.test(value)) {
+  if (value === undefined || value.trim() === "") return undefined;
+  const key = value.trim();
+  if (
+    !/^[A-Za-z0-9_-]{43}$/.test(key) ||
+    decodeBase64Url(key, { expectedBytes: 32 }) === undefined
+  ) {
     throw new ConfigError(
-      `Cannot start: ${source} must be 16 to 256 visible ASCII characters without spaces; or leave it unset and the instance makes one`,
+      `Cannot start: ${source} "${value}" is not an author key; give the owner's public key (43 base64url characters, shown on /identity), or leave it unset and claim the instance with the link printed at start`,
     );
   }
-  return value;
+  return key;
 }
 
 function parsePort(value: string | undefined, source: string): number {

@@ -28,7 +28,7 @@ const OPTIONS: [string, string, string[]][] = [
   ["name", "KITH_NAME", ["Garden \u{1f33b}", " Kith "]],
   ["origin", "KITH_ORIGIN", ["https://kith.example", "http://[::1]:8000"]],
   ["dev", "KITH_DEV", ["1", "true"]],
-  ["admin-token", "KITH_ADMIN_TOKEN", ["s3cret-admin-token"]],
+  ["owner", "KITH_OWNER", [LEDGER, ` ${LEDGER} `]],
   ["rate-reads", "KITH_RATE_READS", ["off", "20/s,200"]],
   ["rate-writes", "KITH_RATE_WRITES", ["600/min"]],
   ["rate-author", "KITH_RATE_AUTHOR", ["3600/h"]],
@@ -187,8 +187,8 @@ function assertValidConfig(config: Config) {
   assert.equal(config.name, config.name.trim());
   assert.doesNotMatch(config.name, /\p{Cc}/u);
   assert.equal(typeof config.dev, "boolean");
-  if (config.adminToken !== undefined) {
-    assert.match(config.adminToken, /^[\x21-\x7e]{16,256}$/);
+  if (config.owner !== undefined) {
+    assert.match(config.owner, /^[A-Za-z0-9_-]{43}$/);
   }
   for (const budget of Object.values(config.rateLimits)) {
     if (budget === null) continue;

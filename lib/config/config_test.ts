@@ -27,7 +27,7 @@ Deno.test("parseConfig has working defaults", () => {
     name: "Kith",
     origin: undefined,
     dev: false,
-    adminToken: undefined,
+    owner: undefined,
     rateLimits: DEFAULT_RATE_LIMITS,
     trustProxy: "loopback",
   });
@@ -72,30 +72,31 @@ Deno.test("parseConfig reads genesis files and the validator key file", () => {
   assert.equal(config.validatorKey, "v.json");
 });
 
-Deno.test("parseConfig reads the admin token; flags win over the environment", () => {
-  const token = "s3cret-admin-token";
+Deno.test("parseConfig reads the owner's key; flags win over the environment; a non-key is refused", () => {
+  const ada = "CC2Ap-Ws5Khe2fFNvN5dlUXqDtjdU7SuWRUH9c_Dn2Q";
+  const bob = "s3JqCUm8e6kDtaokXxl-NHQbv4tVxmd_JLC3hvJSQzM";
+  assert.equal(parseConfig([], { KITH_OWNER: ` ${ada} ` }).owner, ada);
   assert.equal(
-    parseConfig([], { KITH_ADMIN_TOKEN: token }).adminToken,
-    token,
+    parseConfig(["--owner", bob], { KITH_OWNER: ada }).owner,
+    bob,
   );
-  assert.equal(
-    parseConfig(["--admin-token", `${token}-flag`], {
-      KITH_ADMIN_TOKEN: token,
-    }).adminToken,
-    `${token}-flag`,
-  );
-  assert.equal(parseConfig([], { KITH_ADMIN_TOKEN: "" }).adminToken, undefined);
+  assert.equal(parseConfig([], { KITH_OWNER: "" }).owner, undefined);
   const message =
-    "must be 16 to 256 visible ASCII characters without spaces; or leave it unset and the instance makes one";
+    "is not an author key; give the owner's public key (43 base64url characters, shown on /identity), or leave it unset and claim the instance with the link printed at start";
   rejects(
     [],
-    { KITH_ADMIN_TOKEN: "short" },
-    `Cannot start: KITH_ADMIN_TOKEN ${message}`,
+    { KITH_OWNER: "s3cret-admin-token" },
+    `Cannot start: KITH_OWNER "s3cret-admin-token" ${message}`,
   );
   rejects(
-    ["--admin-token", "has spaces in the middle"],
+    ["--owner", `${ada}x`],
     {},
-    `Cannot start: --admin-token ${message}`,
+    `Cannot start: --owner "${ada}x" ${message}`,
+  );
+  rejects(
+    ["--admin-token", "s3cret-admin-token"],
+    {},
+    "Cannot start: Unknown option '--admin-token'; run with --help to see the options",
   );
 });
 
@@ -124,7 +125,7 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
     name: "Garden",
     origin: "https://kith.example",
     dev: true,
-    adminToken: undefined,
+    owner: undefined,
     rateLimits: DEFAULT_RATE_LIMITS,
     trustProxy: "loopback",
   });

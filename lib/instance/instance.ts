@@ -17,6 +17,7 @@ import { LiveHub } from "../app/live.ts";
 import { FollowCache } from "../app/follow_cache.ts";
 import { Ledgers } from "../ledgers/mod.ts";
 import { AdminAuth } from "../app/admin.ts";
+import { loadInstanceProfile } from "../app/instance_profile.ts";
 import { RequestLimits } from "../app/request_limits.ts";
 import type { Budget } from "../web/rate_limit.ts";
 import denoJson from "../../deno.json" with { type: "json" };
@@ -26,7 +27,10 @@ export const VERSION: string = denoJson.version;
 
 /** Facts about the instance that every request can read as `ctx.state.instance`. */
 export interface InstanceInfo {
+  /** The owner's name for the instance (set on /admin), else `--name`. */
   name: string;
+  /** The owner's description of the instance; "" when none. */
+  description: string;
   /** Public origin, e.g. `https://kith.example`. */
   origin: string;
   version: string;
@@ -48,7 +52,7 @@ export interface InstanceInfo {
   follows: FollowCache;
   /** Honoured moderation ledgers. */
   ledgers: Ledgers;
-  /** The admin token and sessions of the admin pages. */
+  /** The owner, the claim and the admin sessions. */
   admin: AdminAuth;
   /** Request budgets per client and per author. */
   limits: RequestLimits;
@@ -113,7 +117,8 @@ export async function startInstance(
         : error;
     });
     const createdAt = await recordFirstStart(kv, now());
-    const admin = await AdminAuth.open(kv, config.adminToken);
+    const admin = await AdminAuth.open(kv, { owner: config.owner });
+    const profile = await loadInstanceProfile(kv);
     const store = new RecordStore(kv);
     const ingest = started.ingest = new Ingest(store, {
       verify: verifyEd25519,
@@ -145,7 +150,8 @@ export async function startInstance(
     const live = new LiveHub((author) => replication.isLocal(author));
     const follows = new FollowCache(kv);
     const info: InstanceInfo = {
-      name: config.name,
+      name: profile.name ?? config.name,
+      description: profile.description ?? "",
       origin: config.origin ?? "",
       version: VERSION,
       startedAt: now(),

@@ -1,49 +1,34 @@
-import { secureOrigin, sessionCookie } from "../../lib/app/admin_guard.ts";
+import { OwnerLogin } from "../../islands/owner_login.tsx";
+import { answerWithSession, readSignedForm } from "../../lib/app/admin_form.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
-import {
-  Head,
-  HttpError,
-  type PageProps,
-  type RouteContext,
-} from "../../lib/web/mod.ts";
+import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
 
 interface Data {
-  error?: { message: string; reason: string };
+  /** A fresh single-use nonce to sign; absent before anyone owns the instance. */
+  nonce?: string;
 }
 
 export const handler = {
-  GET(ctx: RouteContext<AppState>) {
-    return ctx.render({} satisfies Data);
-  },
-  /** Checks the token; sets the session cookie (an HMAC, not the token). */
-  async POST(ctx: RouteContext<AppState>) {
+  async GET(ctx: RouteContext<AppState>) {
     const { admin } = ctx.state.instance;
-    const form = await ctx.req.formData().catch((error) => {
-      // An over-long body is the sender's fault, said as such (413).
-      if (error instanceof HttpError) throw error;
-      return new FormData();
-    });
-    const token = String(form.get("token") ?? "").trim();
-    if (!token || !await admin.matches(token)) {
-      return ctx.render(
-        {
-          error: {
-            message:
-              'That is not this instance\'s admin token. It is printed as "Admin token: …" when the instance starts.',
-            reason: "not_admin",
-          },
-        } satisfies Data,
-        { status: 403 },
-      );
-    }
-    return new Response(null, {
-      status: 303,
-      headers: {
-        Location: "/admin/ledgers",
-        "Set-Cookie": sessionCookie(
-          await admin.session(Date.now()),
-          secureOrigin(ctx.url, ctx.state.instance.origin),
-        ),
+    if (admin.owner === null) return ctx.render({} satisfies Data);
+    return ctx.render({ nonce: await admin.nonce() } satisfies Data);
+  },
+  /**
+   * `{nonce, author, signature, origin}` as JSON from the login island:
+   * opens a session when the owner's key signed the nonce.
+   */
+  POST(ctx: RouteContext<AppState>) {
+    const { admin, origin } = ctx.state.instance;
+    return answerWithSession(ctx.url, {
+      admin,
+      origin,
+      check: async () => {
+        const fields = await readSignedForm(ctx.req, {
+          names: ["nonce"],
+          origins: [ctx.url.origin, origin],
+        });
+        await admin.login(fields);
       },
     });
   },
@@ -53,30 +38,31 @@ export default function LoginPage({ data }: PageProps<Data, AppState>) {
   return (
     <section aria-labelledby="login-title">
       <Head>
-        <title>Admin login</title>
+        <title>Admin sign-in</title>
       </Head>
       <h1 id="login-title">Admin</h1>
-      <p class="muted">
-        The admin of this instance chooses which moderation ledgers it honours.
-        The admin token is printed when the instance starts (or set with{" "}
-        <code>KITH_ADMIN_TOKEN</code>).
-      </p>
-      {data.error && (
-        <p class="form-error" role="alert" data-reason={data.error.reason}>
-          {data.error.message}
-        </p>
-      )}
-      <form method="post" action="/admin/login" class="admin-form">
-        <label for="admin-token">Admin token</label>
-        <input
-          id="admin-token"
-          name="token"
-          type="password"
-          autocomplete="current-password"
-          required
-        />
-        <button type="submit" class="button">Log in</button>
-      </form>
+      {data.nonce === undefined
+        ? (
+          <p role="status">
+            This instance has no owner yet. Open the claim link printed when it
+            started (<code>Claim this instance: …</code>).
+          </p>
+        )
+        : (
+          <>
+            <p class="muted">
+              The owner signs in with their identity key, which stays in this
+              browser. No password is stored.
+            </p>
+            <noscript>
+              <p class="warning">
+                Signing in needs the owner's key in this browser, and this
+                page's JavaScript to sign with it.
+              </p>
+            </noscript>
+            <OwnerLogin nonce={data.nonce} />
+          </>
+        )}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { assertBearer } from "../../../../lib/app/admin_guard.ts";
+import { assertSignedRequest } from "../../../../lib/app/admin_guard.ts";
 import { chooseLedger } from "../../../../lib/app/admin_ledgers.ts";
 import type { AppState } from "../../../../lib/instance/mod.ts";
 import {
@@ -8,15 +8,15 @@ import {
 } from "../../../../lib/web/mod.ts";
 
 /**
- * `POST {"honour": true|false, "genesis"?: {…}}` with
- * `Authorization: Bearer <admin token>`: honours or stops honouring the
- * ledger; answers `{"ledger": {id, name, honoured, running, height, …}}`.
+ * `POST {"honour": true|false, "genesis"?: {…}}` signed by the owner's key
+ * (`Kith-Admin-Key`, `-Time`, `-Signature`): honours or stops honouring
+ * the ledger; answers `{"ledger": {id, name, honoured, running, height, …}}`.
  */
 export const handler = {
   async POST(ctx: RouteContext<AppState>): Promise<Response> {
     const { admin, ledgers } = ctx.state.instance;
-    await assertBearer(ctx.req, admin);
-    const body = await ctx.req.json().catch(() => null);
+    const bytes = await assertSignedRequest(ctx.req, admin);
+    const body = parseJson(bytes);
     if (
       typeof body !== "object" || body === null ||
       typeof body.honour !== "boolean"
@@ -38,3 +38,11 @@ export const handler = {
 
 /** A genesis of 10,000 accounts fits. */
 export const config: RouteConfig = { bodyLimit: 4 * 1024 * 1024 };
+
+function parseJson(bytes: Uint8Array): Record<string, unknown> | null {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return null;
+  }
+}
