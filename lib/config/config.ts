@@ -43,6 +43,10 @@ export interface Config {
   rateLimits: RateLimits;
   /** Whose X-Forwarded-For names the client: a loopback proxy's by default. */
   trustProxy: TrustProxy;
+  /** Who may read /metrics: loopback clients (default), anyone, or nobody. */
+  metrics: "loopback" | "public" | "off";
+  /** Least severe level of the JSON logs on stderr (default "warn"). */
+  logLevel: "debug" | "info" | "warn" | "error";
 }
 
 /** Request budgets of an instance (see docs/security.md). */
@@ -118,6 +122,11 @@ Options (each also read from the environment variable shown):
                                    whose X-Forwarded-For names the client:
                                    loopback (a proxy on this machine, the
                                    default), always (a proxy elsewhere) or never
+  --metrics <m>     KITH_METRICS   who may read /metrics: loopback (clients
+                                   on this machine not forwarded by a proxy,
+                                   the default), public or off
+  --log-level <l>   KITH_LOG_LEVEL least severe JSON log line written to
+                                   stderr: debug, info, warn (default) or error
   --help                           show this help
 `;
 
@@ -163,6 +172,8 @@ export function parseConfig(
         "rate-author": { type: "string" },
         "rate-gun": { type: "string" },
         "trust-proxy": { type: "string" },
+        metrics: { type: "string" },
+        "log-level": { type: "string" },
         help: { type: "boolean" },
       },
     }).values;
@@ -221,6 +232,8 @@ export function parseConfig(
       ),
     },
     trustProxy: parseTrustProxy(...pick("trust-proxy", "KITH_TRUST_PROXY")),
+    metrics: parseMetrics(...pick("metrics", "KITH_METRICS")),
+    logLevel: parseLogLevel(...pick("log-level", "KITH_LOG_LEVEL")),
   };
 }
 
@@ -234,6 +247,33 @@ function parseTrustProxy(
   }
   throw new ConfigError(
     `Cannot start: ${source} "${value}" is not a proxy trust; use loopback, always or never`,
+  );
+}
+
+function parseMetrics(
+  value: string | undefined,
+  source: string,
+): Config["metrics"] {
+  if (value === undefined || value === "") return "loopback";
+  if (value === "loopback" || value === "public" || value === "off") {
+    return value;
+  }
+  throw new ConfigError(
+    `Cannot start: ${source} "${value}" is not a metrics access; use loopback, public or off`,
+  );
+}
+
+function parseLogLevel(
+  value: string | undefined,
+  source: string,
+): Config["logLevel"] {
+  if (value === undefined || value === "") return "warn";
+  if (
+    value === "debug" || value === "info" || value === "warn" ||
+    value === "error"
+  ) return value;
+  throw new ConfigError(
+    `Cannot start: ${source} "${value}" is not a log level; use debug, info, warn or error`,
   );
 }
 

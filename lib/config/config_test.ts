@@ -30,6 +30,8 @@ Deno.test("parseConfig has working defaults", () => {
     owner: undefined,
     rateLimits: DEFAULT_RATE_LIMITS,
     trustProxy: "loopback",
+    metrics: "loopback",
+    logLevel: "warn",
   });
 });
 
@@ -128,6 +130,8 @@ Deno.test("parseConfig reads the environment, and flags win over it", () => {
     owner: undefined,
     rateLimits: DEFAULT_RATE_LIMITS,
     trustProxy: "loopback",
+    metrics: "loopback",
+    logLevel: "warn",
   });
   const fromFlags = parseConfig([
     "--port",
@@ -252,4 +256,29 @@ Deno.test("prepareDataDir creates the folder and refuses one it cannot write", a
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("parseConfig reads metrics access and log level; flags win over the environment", () => {
+  const config = parseConfig(["--metrics", "off", "--log-level", "debug"], {
+    KITH_METRICS: "public",
+    KITH_LOG_LEVEL: "error",
+  });
+  assert.equal(config.metrics, "off");
+  assert.equal(config.logLevel, "debug");
+  const fromEnv = parseConfig([], {
+    KITH_METRICS: "public",
+    KITH_LOG_LEVEL: "info",
+  });
+  assert.equal(fromEnv.metrics, "public");
+  assert.equal(fromEnv.logLevel, "info");
+  rejects(
+    ["--metrics", "everyone"],
+    {},
+    'Cannot start: --metrics "everyone" is not a metrics access; use loopback, public or off',
+  );
+  rejects(
+    [],
+    { KITH_LOG_LEVEL: "loud" },
+    'Cannot start: KITH_LOG_LEVEL "loud" is not a log level; use debug, info, warn or error',
+  );
 });

@@ -65,6 +65,11 @@ export interface IngestOptions {
   onCommit?: (appended: CommittedRecord[]) => void;
   /** Told about each fork proof stored (ledgers turn them into evidence). */
   onForkProof?: (proof: ForkProof) => void;
+  /**
+   * Told what happened to every submitted record, once per submission
+   * (metrics count them). Errors thrown by it are ignored.
+   */
+  onOutcomes?: (outcomes: readonly IngestOutcome[]) => void;
 }
 
 /** An entry that was just appended to its author's log. */
@@ -128,6 +133,7 @@ export class Ingest {
     this.#options = {
       onCommit: () => {},
       onForkProof: () => {},
+      onOutcomes: () => {},
       maxHeld: 10_000,
       maxHeldPerAuthor: 1_000,
       maxHeldBytes: 64 * 1024 * 1024,
@@ -199,7 +205,13 @@ export class Ingest {
       job.failure = error;
     }
     if (!this.#draining) this.#drain();
-    return await result;
+    const outcomes = await result;
+    try {
+      this.#options.onOutcomes(outcomes);
+    } catch {
+      // As for onCommit: a listener cannot fail ingest.
+    }
+    return outcomes;
   }
 
   /**

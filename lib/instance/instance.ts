@@ -20,6 +20,8 @@ import { AdminAuth } from "../app/admin.ts";
 import { loadInstanceProfile } from "../app/instance_profile.ts";
 import { RequestLimits } from "../app/request_limits.ts";
 import type { Budget } from "../web/rate_limit.ts";
+import { InstanceMetrics, LIMITED_ROUTE } from "../metrics/instance_metrics.ts";
+import { log } from "./logger.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The Kith version, from deno.json. */
@@ -56,6 +58,8 @@ export interface InstanceInfo {
   admin: AdminAuth;
   /** Request budgets per client and per author. */
   limits: RequestLimits;
+  /** Counters and histograms behind `/metrics`. */
+  metrics: InstanceMetrics;
 }
 
 /** Per-request state of Kith's routes. */
@@ -97,6 +101,7 @@ export async function startInstance(
   options: { now?: () => number } = {},
 ): Promise<Instance> {
   const now = options.now ?? Date.now;
+  log.level = config.logLevel;
   await prepareDataDir(config.dataDir);
   const kv = await Deno.openKv(
     config.dataDir === ":memory:"
@@ -119,7 +124,10 @@ export async function startInstance(
     const createdAt = await recordFirstStart(kv, now());
     const admin = await AdminAuth.open(kv, { owner: config.owner });
     const profile = await loadInstanceProfile(kv);
-    const store = new RecordStore(kv);
+    const metrics = new InstanceMetrics();
+    const store = new RecordStore(kv, {
+      onCommitTime: (seconds) => metrics.committed(seconds),
+    });
     const ingest = started.ingest = new Ingest(store, {
       verify: verifyEd25519,
       now: Date.now,
@@ -131,6 +139,7 @@ export async function startInstance(
         ledgers.onCommit(records);
       },
       onForkProof: (proof) => ledgers.onForkProof(proof),
+      onOutcomes: (outcomes) => metrics.ingested(outcomes),
     });
     const replication = started.replication = new Replicator({
       store,
@@ -168,12 +177,20 @@ export async function startInstance(
       limits: new RequestLimits(config.rateLimits, {
         trustProxy: config.trustProxy,
       }),
+      metrics,
     };
     const app = await createWebApp<AppState>({
       root: PROJECT_ROOT,
       dev: config.dev,
       state: () => ({ instance: info }),
       origins: () => [info.origin],
+      onResponse: (event) => metrics.request(event),
+      onError: (error, request) =>
+        log.error("Request failed", {
+          method: request.method,
+          path: new URL(request.url).pathname,
+          error,
+        }),
     });
     await replication.start();
     try {
@@ -183,12 +200,22 @@ export async function startInstance(
     }
     const server = serve(
       config,
-      (request, remote) =>
+      (request, remote) => {
         // Budgets come before any routing, so that a flood costs little.
-        info.limits.check(request, remote.hostname) ??
-          (isGunUpgrade(request)
-            ? replication.accept(request, `${remote.hostname}:${remote.port}`)
-            : app.fetch(request)),
+        const refused = info.limits.check(request, remote.hostname);
+        if (refused) {
+          metrics.request({
+            route: LIMITED_ROUTE,
+            method: request.method,
+            status: 429,
+          });
+          return refused;
+        }
+        return isGunUpgrade(request)
+          ? replication.accept(request, `${remote.hostname}:${remote.port}`)
+          // The address lets routes such as /metrics see who asks.
+          : app.fetch(request, { remoteAddr: remote } as Deno.ServeHandlerInfo);
+      },
     );
     const address = server.addr as Deno.NetAddr;
     const host = address.hostname === "0.0.0.0"
@@ -198,6 +225,13 @@ export async function startInstance(
       host.includes(":") ? `[${host}]` : host
     }:${address.port}`;
     info.origin ||= url;
+    log.info("Instance started", {
+      url,
+      name: info.name,
+      version: VERSION,
+      peers: config.peers.length,
+      ledgers: config.ledgers.length,
+    });
     let closing: Promise<void> | undefined;
     return {
       info,
@@ -214,6 +248,7 @@ export async function startInstance(
           // Submissions from requests that ended meanwhile still commit.
           await ingest.close();
           kv.close();
+          log.info("Instance stopped", { url });
         })(),
     };
   } catch (error) {

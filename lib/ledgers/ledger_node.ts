@@ -48,6 +48,7 @@ import type { LedgerStore } from "./ledger_store.ts";
 import { PeerDuties } from "./peer_duties.ts";
 import { TransactionPool, type TransactionStatus } from "./transaction_pool.ts";
 import { verifyAll } from "./verify.ts";
+import { log } from "../instance/logger.ts";
 
 /** A message on the ledger channel. */
 export type LedgerMessage =
@@ -236,7 +237,7 @@ export class LedgerNode {
     } catch (error) {
       if (
         !(error instanceof LedgerError) && !(error instanceof SyntaxError)
-      ) console.error("Ledger:", error);
+      ) log.error("Ledger message failed", { ledger: this.id, error });
     }
     // A message from heights ahead is not "seen": once this node catches
     // up, the sender's next re-send of it must count.
@@ -411,7 +412,9 @@ export class LedgerNode {
       await store.appendBlock(this.id, finalized);
       await store.dropFromPool(this.id, included);
       await store.pruneGuard(this.id, finalized.block.height - 1);
-    }).catch((error) => console.error("Ledger: cannot store block:", error));
+    }).catch((error) =>
+      log.error("Ledger cannot store block", { ledger: this.id, error })
+    );
     this.#options.onDecided?.(finalized, changed);
   }
 
@@ -474,7 +477,9 @@ export class LedgerNode {
   #enqueue(work: () => Promise<void> | void): Promise<void> {
     const next = this.#queue.then(() => this.#closed ? undefined : work());
     this.#queue = next.catch((error) => {
-      if (!this.#closed) console.error("Ledger:", error);
+      if (!this.#closed) {
+        log.error("Ledger step failed", { ledger: this.id, error });
+      }
     });
     return this.#queue;
   }
@@ -502,7 +507,9 @@ export class LedgerNode {
         this.#catchingUp = false;
       }
     })().catch((error) => {
-      if (!this.#closed) console.error("Ledger catch-up:", error);
+      if (!this.#closed) {
+        log.error("Ledger catch-up failed", { ledger: this.id, error });
+      }
     });
   }
 

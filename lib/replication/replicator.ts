@@ -34,6 +34,7 @@ import { OutboundPeers } from "./outbound_peers.ts";
 import { type PeerStatus, PeerTable } from "./peer_status.ts";
 import { Publisher } from "./publisher.ts";
 import { Subscriptions } from "./subscriptions.ts";
+import { log } from "../instance/logger.ts";
 
 /** Options of {@linkcode Replicator}. */
 export interface ReplicatorOptions {
@@ -136,6 +137,11 @@ export class Replicator {
   /** Authors replicated here. */
   get authors(): string[] {
     return this.#subscriptions.authors();
+  }
+
+  /** Whether replication has started and is not closed (for `/readyz`). */
+  get running(): boolean {
+    return this.#started && !this.#closed;
   }
 
   /** Whether `author` published through this instance. */
@@ -435,7 +441,7 @@ export class Replicator {
 
   #track(work: Promise<unknown>): void {
     const settled = work.catch((error) => {
-      if (!this.#closed) console.error("Replication:", error);
+      if (!this.#closed) log.error("Replication task failed", { error });
     });
     this.#work.add(settled);
     settled.finally(() => this.#work.delete(settled));

@@ -109,10 +109,18 @@ const decoder = new TextDecoder();
 /** Reads and writes records in Deno KV. */
 export class RecordStore {
   readonly kv: Deno.Kv;
+  readonly #onCommitTime?: (seconds: number) => void;
 
-  /** Wraps an open KV. */
-  constructor(kv: Deno.Kv) {
+  /**
+   * Wraps an open KV; `onCommitTime` is told how long each atomic commit
+   * of {@linkcode RecordStore.commit} took, in seconds (for metrics).
+   */
+  constructor(
+    kv: Deno.Kv,
+    options: { onCommitTime?: (seconds: number) => void } = {},
+  ) {
     this.kv = kv;
+    this.#onCommitTime = options.onCommitTime;
   }
 
   /** The head of `author`'s log with its versionstamp, for optimistic checks. */
@@ -291,7 +299,9 @@ export class RecordStore {
       }
       for (const [author, head] of heads) atomic.set(KEYS.head(author), head);
       addUsageTo(atomic, usage);
+      const started = performance.now();
       const result = await atomic.commit();
+      this.#onCommitTime?.((performance.now() - started) / 1000);
       if (!result.ok) return done;
       for (const author of heads.keys()) {
         checks.set(author, result.versionstamp);

@@ -46,6 +46,20 @@ export interface WebAppOptions<State> {
   origins?: () => string[];
   /** Called with every error that produced a 5xx answer. */
   onError?: (error: unknown, req: Request) => void;
+  /** Told about every answer, for request metrics. */
+  onResponse?: (event: ResponseEvent) => void;
+}
+
+/** One answer of the app, as {@linkcode WebAppOptions.onResponse} sees it. */
+export interface ResponseEvent {
+  /**
+   * The file route's pattern in Hono's syntax (`/authors/:author`), never
+   * the raw path; `(not_found)` for paths no route serves, `(static)` for
+   * static files and island bundles.
+   */
+  route: string;
+  method: string;
+  status: number;
 }
 
 /** A built app: hand `fetch` to `Deno.serve`. */
@@ -94,6 +108,8 @@ export async function createWebApp<State = Record<string, unknown>>(
   if (islands.files.length > 0) await build();
 
   const hono = new Hono();
+  // Which file route answered each request, for onResponse.
+  const routeOf = new WeakMap<Context, string>();
   const devToken = crypto.randomUUID();
   const assetUrl = (path: string) => {
     const file = staticFiles.get(path);
@@ -111,6 +127,14 @@ export async function createWebApp<State = Record<string, unknown>>(
     onError: options.onError,
   };
 
+  if (options.onResponse) {
+    const report = options.onResponse;
+    hono.use(async (c, next) => {
+      await next();
+      const route = routeOf.get(c) ?? "(static)";
+      report({ route, method: c.req.method, status: c.res.status });
+    });
+  }
   hono.use(secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
@@ -148,6 +172,7 @@ export async function createWebApp<State = Record<string, unknown>>(
       route.pattern.path,
       limitBody(typeof limit === "number" ? () => limit : limit),
       async (c) => {
+        routeOf.set(c, route.pattern.path);
         const ctx = createContext(c, route, makeState(), runtime);
         try {
           const response = await runChain(chain, ctx);
@@ -164,6 +189,7 @@ export async function createWebApp<State = Record<string, unknown>>(
     throw new HttpError(404);
   }];
   hono.notFound(async (c) => {
+    routeOf.set(c, "(not_found)");
     const ctx = createContext(c, undefined, makeState(), runtime);
     try {
       return await runChain(notFoundChain, ctx);
