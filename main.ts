@@ -1,15 +1,11 @@
 /**
  * Starts a Kith instance: `deno task start` (or `deno task dev`).
- * Configuration comes from flags and environment; see README.md.
+ * Configuration comes from flags, environment and the config file
+ * (`--config`, `KITH_CONFIG` or `./kith.json`), in that order; see README.md.
  *
  * @module
  */
-import {
-  ConfigError,
-  parseConfig,
-  USAGE,
-  wantsHelp,
-} from "./lib/config/mod.ts";
+import { ConfigError, readConfig, USAGE, wantsHelp } from "./lib/config/mod.ts";
 import { startInstance } from "./lib/instance/mod.ts";
 
 if (import.meta.main) {
@@ -18,7 +14,7 @@ if (import.meta.main) {
     Deno.exit(0);
   }
   try {
-    const config = parseConfig(Deno.args, Deno.env.toObject());
+    const config = await readConfig(Deno.args, Deno.env.toObject());
     const instance = await startInstance(config);
     const where = config.dataDir === ":memory:"
       ? "in memory (nothing is kept)"

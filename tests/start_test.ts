@@ -4,9 +4,10 @@ import { loopbackArgs } from "./helpers.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
-function kith(args: string[], env: Record<string, string> = {}) {
+function kith(args: string[], env: Record<string, string> = {}, cwd?: string) {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", MAIN, ...args],
+    cwd,
     env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...env },
     stdin: "null",
     stdout: "piped",
@@ -84,6 +85,72 @@ Deno.test("a bad configuration exits with code 2 and says what to fix", async ()
   );
 });
 
+/** A port free a moment ago on loopback. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+Deno.test("kith.json in the working folder sets the name and port it serves with", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kith_start_config_" });
+  const port = freePort();
+  await Deno.writeTextFile(
+    `${dir}/kith.json`,
+    JSON.stringify({
+      port,
+      hostname: "127.0.0.1",
+      data: ":memory:",
+      name: "From kith.json",
+    }),
+  );
+  const child = kith([], {}, dir).spawn();
+  const stdout = child.stdout.pipeThrough(new TextDecoderStream());
+  try {
+    const banner = await readUntil(stdout, /is running at \S+/, 30_000);
+    assert.match(banner, /Kith "From kith\.json" \S+ is running at /);
+    const url = /is running at (http:\/\/\S+)/.exec(banner)?.[1];
+    assert.equal(url, `http://127.0.0.1:${port}`);
+    const health = await (await fetch(`${url}/healthz`)).json();
+    assert.equal(health.name, "From kith.json");
+    child.kill("SIGTERM");
+    for await (const _ of stdout) { /* drain until exit */ }
+    assert.equal((await child.status).code, 0);
+    await child.stderr.cancel();
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Already exited.
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a bad kith.json exits with code 2 naming the file and key", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kith_start_config_" });
+  try {
+    await Deno.writeTextFile(`${dir}/kith.json`, '{"port": "abc"}');
+    const bad = await kith([], {}, dir).output();
+    assert.equal(bad.code, 2);
+    assert.equal(
+      new TextDecoder().decode(bad.stderr).trim(),
+      'Cannot start: kith.json key "port" "abc" is not a port number; use an integer from 0 to 65535',
+    );
+    // --config names another file; a typo in a key is not ignored.
+    await Deno.writeTextFile(`${dir}/other.json`, '{"nmae": "Typo"}');
+    const typo = await kith(["--config", "other.json"], {}, dir).output();
+    assert.equal(typo.code, 2);
+    assert.match(
+      new TextDecoder().decode(typo.stderr),
+      /^Cannot start: other\.json key "nmae" is not a setting; use one of port, hostname, /,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("--help prints the options and exits 0", async () => {
   const output = await kith(["--help"]).output();
   assert.equal(output.code, 0);
@@ -95,6 +162,8 @@ Deno.test("--help prints the options and exits 0", async () => {
       "KITH_PEERS",
       "KITH_NAME",
       "KITH_ORIGIN",
+      "--config",
+      "KITH_CONFIG",
     ]
   ) {
     assert.ok(text.includes(name), name);

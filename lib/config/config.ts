@@ -1,7 +1,8 @@
 /**
- * Instance configuration from command-line flags and environment
- * variables (flags win), checked once at start with messages that say what
- * is wrong and how to fix it.
+ * Instance configuration from command-line flags, environment variables
+ * and a config file (flags win, then the environment, then the file),
+ * checked once at start with messages that say what is wrong and how to fix
+ * it.
  *
  * @module
  */
@@ -81,7 +82,11 @@ export class ConfigError extends Error {
 /** What `--help` prints. */
 export const USAGE = `Usage: deno task start [options]
 
-Options (each also read from the environment variable shown):
+Options (each also read from the environment variable shown, and from the
+config file's key of the same name in camelCase, e.g. followDepth; flags win
+over the environment, the environment over the file):
+  --config <file>   KITH_CONFIG    JSON config file (default ./kith.json when
+                                   it exists)
   --port <n>        PORT           TCP port, 0 for any free one (default 8000)
   --hostname <h>    KITH_HOSTNAME  interface to listen on (default 0.0.0.0)
   --data <dir>      KITH_DATA      data folder, or :memory: (default ./data)
@@ -133,8 +138,64 @@ Options (each also read from the environment variable shown):
 const MAX_NAME_LENGTH = 64;
 
 /**
- * Reads flags from `args` and variables from `env` into a checked
- * configuration. Touches no files; see {@linkcode prepareDataDir}.
+ * The command-line options. Each but `config` and `help` is also a key of
+ * the config file, in camelCase (see {@linkcode fileKey}).
+ */
+export const FLAGS = {
+  config: { type: "string" },
+  port: { type: "string" },
+  hostname: { type: "string" },
+  data: { type: "string" },
+  peers: { type: "string" },
+  "follow-depth": { type: "string" },
+  ledgers: { type: "string" },
+  genesis: { type: "string" },
+  "validator-key": { type: "string" },
+  name: { type: "string" },
+  origin: { type: "string" },
+  dev: { type: "boolean" },
+  owner: { type: "string" },
+  "rate-reads": { type: "string" },
+  "rate-writes": { type: "string" },
+  "rate-author": { type: "string" },
+  "rate-gun": { type: "string" },
+  "trust-proxy": { type: "string" },
+  metrics: { type: "string" },
+  "log-level": { type: "string" },
+  help: { type: "boolean" },
+} as const;
+
+/** Settings read from a config file, for {@linkcode parseConfig}. */
+export interface ConfigFile {
+  /** The file's path as given; error messages name it. */
+  path: string;
+  /** Values by flag name (`follow-depth`): text as a flag gives it, or a switch's boolean. */
+  values: Map<string, string | boolean>;
+}
+
+/** Options of {@linkcode parseConfig}. */
+export interface ParseConfigOptions {
+  /** Settings of a config file, below flags and environment. */
+  file?: ConfigFile;
+}
+
+/**
+ * A flag's key in the config file.
+ *
+ * @example
+ * ```ts
+ * fileKey("follow-depth"); // "followDepth"
+ * ```
+ */
+export function fileKey(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * Reads flags from `args`, variables from `env` and the settings of a config
+ * file already read (`options.file`, see `readConfig` in config_file.ts) into
+ * a checked configuration: flags win over the environment, the environment
+ * over the file. Touches no files; see {@linkcode prepareDataDir}.
  *
  * @throws {ConfigError} For an unknown flag or any value out of range, e.g.
  * `Cannot start: PORT "abc" is not a port number; use an integer from 0 to 65535`.
@@ -147,6 +208,7 @@ const MAX_NAME_LENGTH = 64;
 export function parseConfig(
   args: string[],
   env: Record<string, string | undefined>,
+  options: ParseConfigOptions = {},
 ): Config {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -154,28 +216,7 @@ export function parseConfig(
       args,
       strict: true,
       allowPositionals: false,
-      options: {
-        port: { type: "string" },
-        hostname: { type: "string" },
-        data: { type: "string" },
-        peers: { type: "string" },
-        "follow-depth": { type: "string" },
-        ledgers: { type: "string" },
-        genesis: { type: "string" },
-        "validator-key": { type: "string" },
-        name: { type: "string" },
-        origin: { type: "string" },
-        dev: { type: "boolean" },
-        owner: { type: "string" },
-        "rate-reads": { type: "string" },
-        "rate-writes": { type: "string" },
-        "rate-author": { type: "string" },
-        "rate-gun": { type: "string" },
-        "trust-proxy": { type: "string" },
-        metrics: { type: "string" },
-        "log-level": { type: "string" },
-        help: { type: "boolean" },
-      },
+      options: FLAGS,
     }).values;
   } catch (error) {
     const reason = (error as Error).message.split(". ")[0];
@@ -183,13 +224,21 @@ export function parseConfig(
       `Cannot start: ${reason}; run with --help to see the options`,
     );
   }
+  const file = options.file;
   const pick = (
     flag: string,
     variable: string,
   ): [string | undefined, string] => {
     const fromFlag = values[flag];
     if (typeof fromFlag === "string") return [fromFlag, `--${flag}`];
-    return [env[variable], variable];
+    const fromFile = file?.values.get(flag);
+    if (
+      file === undefined || env[variable] !== undefined ||
+      typeof fromFile !== "string"
+    ) {
+      return [env[variable], variable];
+    }
+    return [fromFile, `${file.path} key "${fileKey(flag)}"`];
   };
   const [port, portSource] = pick("port", "PORT");
   const [hostname, hostnameSource] = pick("hostname", "KITH_HOSTNAME");
@@ -217,7 +266,10 @@ export function parseConfig(
     origin: origin === undefined || origin === ""
       ? undefined
       : parseOrigin(origin, originSource),
-    dev: values.dev === true || ["1", "true"].includes(env.KITH_DEV ?? ""),
+    dev: values.dev === true ||
+      (env.KITH_DEV === undefined
+        ? file?.values.get("dev") === true
+        : ["1", "true"].includes(env.KITH_DEV)),
     owner: parseOwner(owner, ownerSource),
     rateLimits: {
       reads: parseRate(...pick("rate-reads", "KITH_RATE_READS"), "reads"),

@@ -5,13 +5,25 @@
  * Config that keeps every documented rule, or a ConfigError whose message
  * says what to fix; never another error.
  *
- * Generated cases per run: 3,000 (one property).
+ * A second property adds generated config files (JSON objects with known
+ * and unknown keys and values of every JSON type, or broken text) read by
+ * parseConfigFile: the same two outcomes, and a file's valid port is used
+ * when no flag or variable sets one.
+ *
+ * Generated cases per run: 3,000 + 2,000 (two properties).
  *
  * @module
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Config, ConfigError, parseConfig } from "./mod.ts";
+import {
+  type Config,
+  ConfigError,
+  type ConfigFile,
+  parseConfig,
+  parseConfigFile,
+} from "./mod.ts";
+import { fileKey, FLAGS } from "./config.ts";
 
 const LEDGER = "A".repeat(42) + "E";
 
@@ -34,6 +46,8 @@ const OPTIONS: [string, string, string[]][] = [
   ["rate-author", "KITH_RATE_AUTHOR", ["3600/h"]],
   ["rate-gun", "KITH_RATE_GUN", ["1000/s"]],
   ["trust-proxy", "KITH_TRUST_PROXY", ["loopback", "always", "never"]],
+  ["metrics", "KITH_METRICS", ["loopback", "public", "off"]],
+  ["log-level", "KITH_LOG_LEVEL", ["debug", "info", "warn", "error"]],
 ];
 
 const valueArb = fc.oneof(
@@ -227,4 +241,93 @@ Deno.test("fuzz: parseConfig answers generated flags and environments with a val
   );
   // Both outcomes must be common, or the generators test little.
   assert.ok(parsed >= 300 && parsed <= 2_700, `${parsed} of 3000 parsed`);
+});
+
+/** Good values of each flag, by its config file key. */
+const GOOD_BY_KEY = new Map(
+  OPTIONS.map(([flag, , good]) => [fileKey(flag), good]),
+);
+
+/** Every config file key (from the flags), some near misses and junk. */
+const fileKeyArb = fc.oneof(
+  {
+    weight: 40,
+    arbitrary: fc.constantFrom(
+      ...Object.keys(FLAGS).filter((flag) => flag !== "help").map(fileKey),
+    ),
+  },
+  fc.constantFrom("follow-depth", "Port", "__proto__", "constructor", ""),
+  fc.string({ maxLength: 8 }),
+);
+
+/** A JSON value for `key`: mostly a string it takes, any JSON type too. */
+const fileValueArb = (key: string): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    { weight: 40, arbitrary: fc.constantFrom(...GOOD_BY_KEY.get(key) ?? [""]) },
+    { weight: 4, arbitrary: optionValueArb(GOOD_BY_KEY.get(key) ?? [""]) },
+    fc.integer({ min: -2, max: 70_000 }),
+    fc.constantFrom(0.5, 1e21, -0, 2),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(optionValueArb(GOOD_BY_KEY.get(key) ?? [""]), { maxLength: 3 }),
+    fc.array(fc.oneof(fc.integer(), fc.constant(null)), { maxLength: 2 }),
+    fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), {
+      maxKeys: 2,
+    }),
+  );
+
+const fileTextArb = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc.uniqueArray(fileKeyArb, { maxLength: 4 }).chain((keys) =>
+      fc.tuple(...keys.map(fileValueArb)).map((values) => {
+        const text = keys.map((key, i) =>
+          `${JSON.stringify(key)}: ${JSON.stringify(values[i]) ?? "null"}`
+        );
+        return `{${text.join(",\n  ")}}`;
+      })
+    ),
+  },
+  // Broken or odd text: cut short, not an object, junk.
+  fc.constantFrom("", "{", "[]", "null", '"kith"', "8000", '{"port": 80,}'),
+  fc.string({ maxLength: 30 }),
+  fc.json().map((json) => json.slice(0, -1)),
+);
+
+Deno.test("fuzz: generated config files give a valid Config or a ConfigError, and their port is used", () => {
+  let parsed = 0;
+  let fromFile = 0;
+  fc.assert(
+    fc.property(
+      fc.array(argArb, { maxLength: 1 }).map((args) => args.flat()),
+      envArb,
+      fileTextArb,
+      (args, env, text) => {
+        let file: ConfigFile;
+        let config: Config;
+        try {
+          file = parseConfigFile(text, "kith.json");
+          config = parseConfig(args, env, { file });
+        } catch (error) {
+          assert.ok(error instanceof ConfigError, String(error));
+          assert.match(error.message, /^Cannot start: \S/);
+          assert.doesNotMatch(error.message, /\n\s+at /);
+          return;
+        }
+        parsed++;
+        assertValidConfig(config);
+        const port = file.values.get("port");
+        if (
+          typeof port === "string" && port !== "" && env.PORT === undefined &&
+          !args.some((arg) => arg.includes("--port"))
+        ) {
+          assert.equal(config.port, Number(port));
+          fromFile++;
+        }
+      },
+    ),
+    { numRuns: 2_000 },
+  );
+  assert.ok(parsed >= 200 && parsed <= 1_800, `${parsed} of 2000 parsed`);
+  assert.ok(fromFile >= 10, `a file's port was used ${fromFile} times`);
 });

@@ -1,10 +1,11 @@
 /**
- * Instance configuration: flags and environment, validated at start.
+ * Instance configuration: flags, environment and the config file
+ * (`kith.json`), validated at start.
  *
  * @example
  * ```ts
- * import { parseConfig, prepareDataDir } from "./lib/config/mod.ts";
- * const config = parseConfig(Deno.args, Deno.env.toObject());
+ * import { prepareDataDir, readConfig } from "./lib/config/mod.ts";
+ * const config = await readConfig(Deno.args, Deno.env.toObject());
  * await prepareDataDir(config.dataDir);
  * ```
  *
@@ -13,10 +14,20 @@
 export {
   type Config,
   ConfigError,
+  type ConfigFile,
   DEFAULT_RATE_LIMITS,
   parseConfig,
+  type ParseConfigOptions,
   prepareDataDir,
   type RateLimits,
   USAGE,
   wantsHelp,
 } from "./config.ts";
+export {
+  DEFAULT_CONFIG_FILE,
+  loadConfigFile,
+  type LoadConfigFileOptions,
+  parseConfigFile,
+  readConfig,
+  type ReadConfigOptions,
+} from "./config_file.ts";
