@@ -15,6 +15,7 @@ import { verifyEd25519 } from "../crypto/mod.ts";
 import { decodeBase64Url } from "../protocol/mod.ts";
 import type { InstanceInfo } from "../instance/mod.ts";
 import { CursorError, entriesAt, KEYS, type Page } from "../store/mod.ts";
+import { blockListOf } from "../store/blocks.ts";
 import { HttpError } from "../web/mod.ts";
 import { parseAuthorParam } from "./authors.ts";
 import { cursorOf, nextHref, paged } from "./paging.ts";
@@ -244,7 +245,10 @@ export async function notificationsView(
   );
   return {
     reader,
-    notifications: page.items,
+    // As in viewOf: what blocked authors did stays stored, not shown.
+    notifications: page.items.filter((notification) =>
+      !blockListOf(kv)?.hasAuthor(notification.item.entry.author)
+    ),
     view,
     next: nextHref(url, page),
     readUpTo,

@@ -10,6 +10,7 @@ import { fingerprint, handleOf } from "../identity/mod.ts";
 import type { InstanceInfo } from "../instance/mod.ts";
 import { isValidContent, type PostContent } from "../protocol/mod.ts";
 import { entriesAt, type EntryWithContent, KEYS } from "../store/mod.ts";
+import { blockListOf } from "../store/blocks.ts";
 import { HttpError } from "../web/mod.ts";
 import { cursorOf } from "./paging.ts";
 import { type Profile, profilesOf } from "./profiles.ts";
@@ -613,6 +614,13 @@ export async function search(
     !continued && query.hashtag ? searchTags(kv, query.hashtag) : null,
     wantsPosts ? searchPosts(kv, query, { cursor }) : null,
   ]);
+  // Authors this instance blocks are not found (viewOf leaves out their posts).
+  const blocks = blockListOf(kv);
+  if (authors && blocks) {
+    authors.authors = authors.authors.filter((hit) =>
+      !blocks.hasAuthor(hit.author)
+    );
+  }
   if (!posts) return { query, continued, authors, tags, posts: null };
   let next: string | null = null;
   if (posts.cursor) {

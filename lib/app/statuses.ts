@@ -29,7 +29,7 @@ const UNPROCESSABLE: ErrorCode[] = [
 /**
  * The HTTP status of an outcome: 201 created, 200 duplicate, 202 held,
  * 413 too large, 409 fork/stale/prev mismatch/full queue, 422 a broken rule
- * or signature, 400 anything malformed.
+ * or signature, 403 a blocked author, 400 anything malformed.
  *
  * @example
  * ```ts
@@ -46,6 +46,7 @@ export function statusOf(outcome: IngestOutcome): number {
       return 202;
     case "rejected": {
       const code = outcome.error.code;
+      if (code === "blocked_author") return 403;
       if (TOO_LARGE.includes(code)) return 413;
       if (CONFLICT.includes(code)) return 409;
       if (UNPROCESSABLE.includes(code)) return 422;

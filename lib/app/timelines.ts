@@ -7,6 +7,7 @@
 import type { InstanceInfo } from "../instance/mod.ts";
 import type { PostContent } from "../protocol/mod.ts";
 import { authorPage, indexPage, type Page } from "../store/mod.ts";
+import { blockListOf } from "../store/blocks.ts";
 import { HttpError } from "../web/mod.ts";
 import { isDownranked, withVerdicts } from "./moderation.ts";
 import { cursorOf, nextHref, paged } from "./paging.ts";
@@ -150,7 +151,8 @@ export interface ThreadNode {
  * a ledger down-ranks come after the others; replies whose parent is
  * missing hang under the root.
  *
- * @throws {HttpError} 404 `unknown_post` when `id` is not held here.
+ * @throws {HttpError} 404 `unknown_post` when `id` is not held here, 403
+ * `blocked_author` when its author is blocked here.
  */
 export async function thread(
   instance: InstanceInfo,
@@ -164,6 +166,11 @@ export async function thread(
       reason: "unknown_post",
     });
   }
+  if (blockListOf(instance.kv)?.hasAuthor(found.entry.author)) {
+    throw new HttpError(403, "This post's author is blocked on this instance", {
+      reason: "blocked_author",
+    });
+  }
   const post = found.content as PostContent | null;
   const rootId = post?.root ?? id;
   const root = rootId === id ? found : await instance.store.get(rootId);
@@ -175,8 +182,9 @@ export async function thread(
   if (!items.some((item) => item.id === id)) items.push(found);
   const view = await viewOf(instance.kv, items, Date.now());
   withVerdicts(view, instance.ledgers);
+  // The view left out blocked authors' posts: the tree holds what it shows.
   const nodes = new Map<string, ThreadNode>(
-    items.map((item) => [item.id, { item, replies: [] }]),
+    view.items.map((item) => [item.id, { item, replies: [] }]),
   );
   const roots: ThreadNode[] = [];
   for (const node of nodes.values()) {

@@ -13,6 +13,7 @@ import {
   type PostContent,
 } from "../protocol/mod.ts";
 import { entriesAt, KEYS, STATS } from "../store/mod.ts";
+import { blockListOf } from "../store/blocks.ts";
 import { type Profile, profilesOf } from "./profiles.ts";
 
 /** An entry as pages show it. */
@@ -52,7 +53,8 @@ export interface EntryStats {
 }
 
 /**
- * Loads the profiles behind `items` and maps mention handles to keys.
+ * Loads the profiles behind `items` and maps mention handles to keys;
+ * leaves out entries by authors this instance blocks, and reposts of them.
  *
  * @example
  * ```ts
@@ -64,6 +66,12 @@ export async function viewOf(
   items: ShownEntry[],
   now: number,
 ): Promise<EntriesView> {
+  // Local blocks hide here, where every list of entries passes, so no
+  // page needs to remember them; nothing stored changes.
+  const blocks = blockListOf(kv);
+  if (blocks) {
+    items = items.filter((item) => !blocks.hasAuthor(item.entry?.author));
+  }
   // Reposts show the post they share.
   const reposted = await entriesById(
     kv,
@@ -73,6 +81,14 @@ export async function viewOf(
         : []
     ),
   );
+  if (blocks) {
+    items = items.filter((item) => {
+      const target = item.entry.type === "repost" && readable(item)
+        ? reposted.get((item.content as { target: string }).target)
+        : undefined;
+      return !target || !blocks.hasAuthor(target.entry.author);
+    });
+  }
   const authors = new Set<string>();
   for (const item of [...items, ...reposted.values()]) {
     // Only what the page can show; EntryCard puts a placeholder in place

@@ -9,13 +9,15 @@ import { sign } from "../crypto/mod.ts";
 import { decodeBase64Url } from "../protocol/mod.ts";
 import { fetchInstance, readJson } from "./instance_http.ts";
 import type { KeyFile } from "./key_file.ts";
+import { BLOCKS_USAGE, runBlockCommand } from "./admin_blocks.ts";
 
 /** What `kith admin` accepts, for the usage text. */
 export const ADMIN_USAGE =
   `  admin name <text>      set the instance's name (owner's --key; "" for --name's)
   admin description <t>  set the instance's description
   admin ledgers honour|drop <id>
-                         honour a moderation ledger, or stop honouring it`;
+                         honour a moderation ledger, or stop honouring it
+${BLOCKS_USAGE}`;
 
 /**
  * Sends one admin API request signed with `key` and returns its JSON
@@ -73,9 +75,13 @@ export async function runAdminCommand(
     server: string;
     key: () => Promise<KeyFile>;
     out: (text: string) => void;
+    /** `--note`, kept with a block. */
+    note?: string;
   },
 ): Promise<number | { usage: string }> {
   const [what, ...rest] = args;
+  const blocked = await runBlockCommand(args, options);
+  if (blocked !== null) return blocked;
   if ((what === "name" || what === "description") && rest.length === 1) {
     const answer = await signedAdminRequest(
       options.server,

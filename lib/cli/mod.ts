@@ -58,6 +58,7 @@ Options:
   --name <text>     with genesis: the ledger's name
   --validator <v>   with genesis, repeatable: <key or key file>[=stake], stake 100
   --account <a>     with genesis, repeatable: <key or key file>=<balance>
+  --note <text>     with admin block: a note kept with the block
   --in <path>       with restore: the archive to restore
   --json            with status and peers: print JSON for scripts
 `;
@@ -105,6 +106,7 @@ export async function runCli(
     "--validator",
     "--account",
     "--in",
+    "--note",
   ];
   const glued: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -131,6 +133,7 @@ export async function runCli(
         validator: { type: "string", multiple: true },
         account: { type: "string", multiple: true },
         in: { type: "string" },
+        note: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -281,6 +284,7 @@ export async function runCli(
           server,
           key: () => readKeyFile(keyPath),
           out: io.out,
+          note: values.note,
         });
         return typeof code === "number" ? code : usage(io, code.usage);
       }

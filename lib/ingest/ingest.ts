@@ -66,6 +66,12 @@ export interface IngestOptions {
   /** Told about each fork proof stored (ledgers turn them into evidence). */
   onForkProof?: (proof: ForkProof) => void;
   /**
+   * Whether this instance blocks `author` (lib/store/blocks.ts): their
+   * records are refused with `blocked_author` before their signature is
+   * checked, so none is verified or stored.
+   */
+  isBlocked?: (author: string) => boolean;
+  /**
    * Told what happened to every submitted record, once per submission
    * (metrics count them). Errors thrown by it are ignored.
    */
@@ -133,6 +139,7 @@ export class Ingest {
     this.#options = {
       onCommit: () => {},
       onForkProof: () => {},
+      isBlocked: () => false,
       onOutcomes: () => {},
       maxHeld: 10_000,
       maxHeldPerAuthor: 1_000,
@@ -240,6 +247,8 @@ export class Ingest {
       const results = await this.#pool.check(lines, now);
       return results.map((result, i) => {
         if ("entry" in result) {
+          // The workers decode and verify in one step; refused all the same.
+          if (this.#options.isBlocked(result.entry.author)) return blocked();
           return { ...result, line: lines[i], signed: EMPTY };
         }
         if (result.code === "internal") throw new Error(result.message);
@@ -258,6 +267,7 @@ export class Ingest {
     return await Promise.all(decoded.map(async (item) => {
       if (item instanceof ProtocolError) return item;
       const { entry } = item;
+      if (this.#options.isBlocked(entry.author)) return blocked();
       const ok = await this.#options.verify(
         decodeBase64Url(entry.author)!,
         item.signed,
@@ -764,6 +774,14 @@ function reject(
   id?: string,
 ): IngestOutcome {
   return { status: "rejected", error: new ProtocolError(code, message), id };
+}
+
+/** The refusal of a record by an author this instance blocks. */
+function blocked(): ProtocolError {
+  return new ProtocolError(
+    "blocked_author",
+    "Cannot accept entry: its author is blocked on this instance",
+  );
 }
 
 /** The (target, author, reaction) of a reaction, as parts and as text. */

@@ -16,6 +16,7 @@ import { Replicator } from "../replication/mod.ts";
 import { LiveHub } from "../app/live.ts";
 import { FollowCache } from "../app/follow_cache.ts";
 import { Ledgers } from "../ledgers/mod.ts";
+import { BlockList } from "../store/blocks.ts";
 import { AdminAuth } from "../app/admin.ts";
 import { loadInstanceProfile } from "../app/instance_profile.ts";
 import { RequestLimits } from "../app/request_limits.ts";
@@ -58,6 +59,8 @@ export interface InstanceInfo {
   admin: AdminAuth;
   /** Request budgets per client and per author. */
   limits: RequestLimits;
+  /** The owner's local blocks of authors and peers. */
+  blocks: BlockList;
   /** Counters and histograms behind `/metrics`. */
   metrics: InstanceMetrics;
 }
@@ -123,6 +126,7 @@ export async function startInstance(
     });
     const createdAt = await recordFirstStart(kv, now());
     const admin = await AdminAuth.open(kv, { owner: config.owner });
+    const blocks = await BlockList.open(kv);
     const profile = await loadInstanceProfile(kv);
     const metrics = new InstanceMetrics();
     const store = new RecordStore(kv, {
@@ -139,6 +143,7 @@ export async function startInstance(
         ledgers.onCommit(records);
       },
       onForkProof: (proof) => ledgers.onForkProof(proof),
+      isBlocked: (author) => blocks.hasAuthor(author),
       onOutcomes: (outcomes) => metrics.ingested(outcomes),
     });
     const replication = started.replication = new Replicator({
@@ -148,6 +153,7 @@ export async function startInstance(
       followDepth: config.followDepth,
       ledgers: config.ledgers,
       budget: gunBudget(config.rateLimits.gunMessages),
+      isPeerBlocked: (peer) => blocks.hasPeer(peer),
     });
     const ledgers = started.ledgers = new Ledgers({
       kv,
@@ -159,6 +165,7 @@ export async function startInstance(
     const live = new LiveHub((author) => replication.isLocal(author));
     const follows = new FollowCache(kv);
     const info: InstanceInfo = {
+      blocks,
       name: profile.name ?? config.name,
       description: profile.description ?? "",
       origin: config.origin ?? "",

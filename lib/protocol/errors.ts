@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   "stale_seq",
   "gap",
   "retract_not_own",
+  // Local policy, not a protocol rule: this instance blocks the author.
+  "blocked_author",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */

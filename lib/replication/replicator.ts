@@ -54,6 +54,13 @@ export interface ReplicatorOptions {
    * 1,000/s in bursts of 2,000, cut off after 10,000 drops in 10 s).
    */
   budget?: Partial<MessageBudgetOptions>;
+  /**
+   * Whether the owner blocked `peer` (lib/store/blocks.ts): a configured
+   * peer's origin, or `inbound:<host>:<port>`. Its inbound connections are
+   * refused, connections to it hung up on, its messages dropped and its
+   * HTTP API left out of catch-ups.
+   */
+  isPeerBlocked?: (peer: string) => boolean;
 }
 
 /** Largest GUN frame accepted from a peer, in characters. */
@@ -176,6 +183,12 @@ export class Replicator {
         reason: "replication_stopped",
       }, { status: 503 });
     }
+    if (this.#options.isPeerBlocked?.(`inbound:${remote}`)) {
+      return Response.json({
+        error: "This peer is blocked on this instance",
+        reason: "blocked_peer",
+      }, { status: 403 });
+    }
     return this.#node.accept(request, `inbound:${remote}`);
   }
 
@@ -279,7 +292,9 @@ export class Replicator {
     // Heads over HTTP from configured peers; GUN peers announce theirs.
     // A peer that does not answer is left out of this catch-up's sources.
     const reachable: string[] = [];
+    const blocked = this.#options.isPeerBlocked ?? (() => false);
     const reported = await Promise.all(peers.map(async (origin) => {
+      if (blocked(origin)) return 0;
       try {
         const seq = await fetchHead(origin, author, {
           signal: this.#stopping.signal,
@@ -303,6 +318,7 @@ export class Replicator {
       reachable.includes(origin)
     ).map((origin) => httpSource(origin, { signal: this.#stopping.signal }));
     for (const peer of this.#node?.peers() ?? []) {
+      if (blocked(this.#peerId(peer))) continue;
       sources.push(gunSource(this.#node!, peer, {
         peerId: this.#peerId(peer),
         waiters: this.#waiters,
@@ -340,6 +356,8 @@ export class Replicator {
    */
   #admit(message: GunMessage, peer: GunPeer): void {
     const peerId = this.#peerId(peer);
+    // Blocked since it connected: nothing of it is read.
+    if (this.#options.isPeerBlocked?.(peerId)) return this.#node?.hangUp(peer);
     const load = this.#inFlight.get(peer) ?? 0;
     const buffered = (peer.wire as WebSocket | null | undefined)
       ?.bufferedAmount ?? 0;
@@ -425,6 +443,7 @@ export class Replicator {
     this.#table.connected(peerId, event === "hi", this.#now());
     this.#outbound?.onPeer(event, peer);
     if (event !== "hi" || this.#closed) return;
+    if (this.#options.isPeerBlocked?.(peerId)) return this.#node?.hangUp(peer);
     // Ask for every replicated author's head: a gap starts a catch-up.
     for (const author of this.#subscriptions.authors()) {
       this.#node?.say({ get: { "#": headSoul(author) } }, peer);

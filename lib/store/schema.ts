@@ -103,6 +103,13 @@ export const KEYS = {
   usageEntries: (type: string) => ["usage", "entries", type],
   /** Counter (Deno.KvU64) of the bytes of those entries' log slots. Since schema 2. */
   usageBytes: (type: string) => ["usage", "bytes", type],
+  /**
+   * A local block (lib/store/blocks.ts): ("author", key) or ("peer",
+   * origin) -> {at, note}. Nothing is deleted by a block: views and ingest
+   * consult the list, so removing the key undoes it.
+   */
+  block: (kind: "author" | "peer", subject: string) => ["block", kind, subject],
+  blockPrefix: () => ["block"],
   /** The schema version of the data (a number; absent before schema 2). */
   schemaVersion: () => ["meta", "schemaVersion"],
   /** Progress of the migration to version `to`, while it runs (lib/store/migrations.ts). */

@@ -105,6 +105,9 @@ export default function AdminPage({ data }: PageProps<Data, AppState>) {
           <li>
             <a href="/admin/ledgers">Ledgers this instance honours</a>
           </li>
+          <li>
+            <a href="/admin/blocks">Blocked authors and peers</a>
+          </li>
         </ul>
       </nav>
       {data.notice && <p class="notice" role="status">{data.notice}</p>}

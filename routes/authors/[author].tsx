@@ -20,6 +20,7 @@ import { FlagAction } from "../../islands/ledger_actions.tsx";
 import { fingerprint, handleOf } from "../../lib/identity/mod.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
 import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
+import type { Block } from "../../lib/store/blocks.ts";
 
 interface Data extends TimelineView {
   author: string;
@@ -32,6 +33,10 @@ interface Data extends TimelineView {
   moderation: CardModeration | null;
   /** Honoured ledgers the reader may flag the author in. */
   flagLedgers: FlagLedger[];
+  /** The owner's block of this author here, if any. */
+  blocked: Block | null;
+  /** Whether the reader is the instance's owner (block buttons post to /admin). */
+  owner: boolean;
 }
 
 export const handler = {
@@ -41,6 +46,10 @@ export const handler = {
     const summary = await authorSummary(instance.store, author);
     const timeline = await authorTimeline(instance, ctx.url, author);
     const viewer = viewerOf(ctx.hono);
+    const blocked =
+      instance.blocks.list().find((block) =>
+        block.kind === "author" && block.subject === author
+      ) ?? null;
     const following = viewer
       ? (await instance.kv.get(KEYS.follows(viewer, author))).value !== null
       : null;
@@ -54,7 +63,10 @@ export const handler = {
         following,
         moderation: strongest ? cardModeration(strongest) : null,
         flagLedgers: flagLedgersOf(instance.ledgers),
-        profile: timeline.view.profiles.get(author) ??
+        blocked,
+        owner: viewer !== null && viewer === instance.admin.owner,
+        // A blocked author's profile is not shown either.
+        profile: blocked ? undefined : timeline.view.profiles.get(author) ??
           (await profilesOf(instance.kv, [author])).get(author),
       } satisfies Data,
     );
@@ -99,6 +111,18 @@ export default function AuthorPage({ data }: PageProps<Data, AppState>) {
           </div>
         )}
       </header>
+      {data.blocked && (
+        <p class="warning" role="status" data-blocked="author">
+          This author is blocked on this instance: their posts are not shown and
+          their new records are refused here.
+        </p>
+      )}
+      {data.owner && (
+        <BlockButton
+          author={data.author}
+          blocked={data.blocked}
+        />
+      )}
       {data.moderation && (
         <p class="warning">
           <Worded moderation={data.moderation} />.{" "}
@@ -122,5 +146,24 @@ export default function AuthorPage({ data }: PageProps<Data, AppState>) {
         emptyTitle="Nothing here yet"
       />
     </section>
+  );
+}
+
+/**
+ * The owner's block or unblock of this author: a form posting to
+ * /admin/blocks, where the owner's session cookie goes (its path is /admin).
+ */
+function BlockButton(props: { author: string; blocked: Block | null }) {
+  const action = props.blocked ? "unblock" : "block";
+  return (
+    <form method="post" action="/admin/blocks" class="inline-form">
+      <input type="hidden" name="action" value={action} />
+      <input type="hidden" name="kind" value="author" />
+      <input type="hidden" name="subject" value={props.author} />
+      <input type="hidden" name="return" value={`/authors/${props.author}`} />
+      <button type="submit" class="button small secondary">
+        {props.blocked ? "Unblock on this instance" : "Block on this instance"}
+      </button>
+    </form>
   );
 }
