@@ -65,6 +65,8 @@ Deno.test({
         tag: `${instance.url}/tags/weather`,
         search: `${instance.url}/search?q=marmalade`,
         thread: `${instance.url}/posts/${readerPost.id}`,
+        tagFeed: `${instance.url}/tags/weather/feed.atom`,
+        authorFeed: `${instance.url}/authors/${troll.key}/feed.json`,
       };
       for (const url of Object.values(pages)) {
         assert.match(await fetchPage(url), /Marmalade/, url);

@@ -24,6 +24,7 @@ import {
   type PostContent,
 } from "../protocol/mod.ts";
 import { authorPage, type EntryWithContent, indexPage } from "../store/mod.ts";
+import { blockListOf } from "../store/blocks.ts";
 import { type Profile, profilesOf } from "./profiles.ts";
 
 /** Items in a feed: the newest posts. */
@@ -669,7 +670,7 @@ export async function loadAuthorFeed(
     const limit = Math.min(200, FEED_SCAN_LIMIT - scanned);
     const page = await authorPage(kv, author, { limit, cursor });
     scanned += page.items.length;
-    items.push(...page.items.filter(isFeedPost));
+    items.push(...page.items.filter((item) => shownPost(kv, item)));
     if (page.cursor === null) break;
     cursor = page.cursor;
   }
@@ -699,7 +700,7 @@ export async function loadTagFeed(
     const limit = FEED_LIMIT - items.length;
     const page = await indexPage(kv, ["tag", tag], { limit, cursor });
     scanned += limit;
-    items.push(...page.items.filter(isFeedPost));
+    items.push(...page.items.filter((item) => shownPost(kv, item)));
     if (page.cursor === null) break;
     cursor = page.cursor;
   }
@@ -707,6 +708,11 @@ export async function loadTagFeed(
     items,
     profiles: await profilesOf(kv, items.map((item) => item.entry.author)),
   };
+}
+
+/** A feed post whose author this instance does not block (as viewOf). */
+function shownPost(kv: Deno.Kv, item: EntryWithContent): boolean {
+  return isFeedPost(item) && !blockListOf(kv)?.hasAuthor(item.entry.author);
 }
 
 function etagMatches(header: string | null, etag: string): boolean {

@@ -10,6 +10,7 @@ import { decodeBase64Url } from "../protocol/mod.ts";
 import { fetchInstance, readJson } from "./instance_http.ts";
 import type { KeyFile } from "./key_file.ts";
 import { BLOCKS_USAGE, runBlockCommand } from "./admin_blocks.ts";
+import { runAdminReport } from "./admin_reports.ts";
 
 /** What `kith admin` accepts, for the usage text. */
 export const ADMIN_USAGE =
@@ -17,7 +18,11 @@ export const ADMIN_USAGE =
   admin description <t>  set the instance's description
   admin ledgers honour|drop <id>
                          honour a moderation ledger, or stop honouring it
-${BLOCKS_USAGE}`;
+${BLOCKS_USAGE}
+  admin peers [add|remove <origin>]
+                         list peers, add an outgoing one (kept) or remove one
+  admin storage          bytes on disk, entries per type, authors, ledgers
+  admin rejections       recently rejected records with reasons (--json)`;
 
 /**
  * Sends one admin API request signed with `key` and returns its JSON
@@ -33,18 +38,28 @@ ${BLOCKS_USAGE}`;
 export async function signedAdminRequest(
   server: string,
   path: string,
-  options: { key: KeyFile; body: unknown; method?: string; what?: string },
+  options: { key: KeyFile; body?: unknown; method?: string; what?: string },
 ): Promise<Record<string, unknown>> {
   const method = options.method ?? "POST";
-  const body = new TextEncoder().encode(JSON.stringify(options.body));
+  if (method === "GET") {
+    // Signatures are deterministic and a repeated one is refused as a
+    // replay: a random query makes two reads in one second differ.
+    path += `${path.includes("?") ? "&" : "?"}n=${crypto.randomUUID()}`;
+  }
+  // A GET carries no body; its signature covers the empty one.
+  const body = method === "GET"
+    ? new Uint8Array(0)
+    : new TextEncoder().encode(JSON.stringify(options.body));
   const headers = signRequestHeaders({ method, path, body }, {
     author: options.key.author,
     sign: (bytes) => sign(options.key.secretKey, bytes),
   });
   const response = await fetchInstance(server, path, {
     method,
-    headers: { ...headers, "Content-Type": "application/json" },
-    body,
+    headers: method === "GET"
+      ? headers
+      : { ...headers, "Content-Type": "application/json" },
+    body: method === "GET" ? undefined : body,
   });
   const answer = await readJson(response, server);
   if (!response.ok) {
@@ -77,11 +92,20 @@ export async function runAdminCommand(
     out: (text: string) => void;
     /** `--note`, kept with a block. */
     note?: string;
+    /** Print the instance's JSON answer rather than text. */
+    json?: boolean;
   },
 ): Promise<number | { usage: string }> {
   const [what, ...rest] = args;
   const blocked = await runBlockCommand(args, options);
   if (blocked !== null) return blocked;
+  if (what === "peers" || what === "storage" || what === "rejections") {
+    return await runAdminReport(what, rest, {
+      ...options,
+      request: (path, request) =>
+        signedAdminRequest(options.server, path, request),
+    });
+  }
   if ((what === "name" || what === "description") && rest.length === 1) {
     const answer = await signedAdminRequest(
       options.server,

@@ -60,7 +60,8 @@ Options:
   --account <a>     with genesis, repeatable: <key or key file>=<balance>
   --note <text>     with admin block: a note kept with the block
   --in <path>       with restore: the archive to restore
-  --json            with status and peers: print JSON for scripts
+  --json            with status, peers and admin peers|storage|rejections:
+                    print JSON for scripts
 `;
 
 /** Where the CLI writes; tests pass their own. */
@@ -285,6 +286,7 @@ export async function runCli(
           key: () => readKeyFile(keyPath),
           out: io.out,
           note: values.note,
+          json: values.json,
         });
         return typeof code === "number" ? code : usage(io, code.usage);
       }

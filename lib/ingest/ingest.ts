@@ -73,9 +73,13 @@ export interface IngestOptions {
   isBlocked?: (author: string) => boolean;
   /**
    * Told what happened to every submitted record, once per submission
-   * (metrics count them). Errors thrown by it are ignored.
+   * (metrics count them), with the submitted lines (`outcomes[i]` is
+   * `lines[i]`'s) and their source. Errors thrown by it are ignored.
    */
-  onOutcomes?: (outcomes: readonly IngestOutcome[]) => void;
+  onOutcomes?: (
+    outcomes: readonly IngestOutcome[],
+    submitted: { lines: readonly string[]; source: IngestSource },
+  ) => void;
 }
 
 /** An entry that was just appended to its author's log. */
@@ -214,7 +218,7 @@ export class Ingest {
     if (!this.#draining) this.#drain();
     const outcomes = await result;
     try {
-      this.#options.onOutcomes(outcomes);
+      this.#options.onOutcomes(outcomes, { lines, source: options.source });
     } catch {
       // As for onCommit: a listener cannot fail ingest.
     }

@@ -154,6 +154,7 @@ export async function startInstance(
       ledgers: config.ledgers,
       budget: gunBudget(config.rateLimits.gunMessages),
       isPeerBlocked: (peer) => blocks.hasPeer(peer),
+      isAuthorBlocked: (author) => blocks.hasAuthor(author),
     });
     const ledgers = started.ledgers = new Ledgers({
       kv,

@@ -36,7 +36,12 @@ export type DropReason =
   /** The peer had too many messages in flight; this one was not read. */
   | "busy"
   /** The peer was over its message budget; this one was not read. */
-  | "rate_limited";
+  | "rate_limited"
+  /**
+   * Records of an author this instance blocks (lib/store/blocks.ts): local
+   * policy, not the peer's fault, so counted apart from `invalid_record`.
+   */
+  | "blocked_author";
 
 /** What the firewall needs from the rest of replication. */
 export interface FirewallContext {
@@ -303,6 +308,10 @@ export class Firewall {
       if (outcome.status === "created") created++;
       else if (outcome.status === "held") ahead = true;
       else if (outcome.status === "rejected") {
+        if (outcome.error.code === "blocked_author") {
+          onDrop(peerId, "blocked_author", candidate.lines.length);
+          return -1;
+        }
         if (!BENIGN_CODES.has(outcome.error.code)) {
           onDrop(peerId, "invalid_record", 1);
           return -1;

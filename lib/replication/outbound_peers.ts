@@ -17,12 +17,14 @@ export function gunUrlOf(origin: string): string {
   return url.href;
 }
 
-/** Dials and redials the configured peers. */
+/** Dials and redials the configured peers and those added at run time. */
 export class OutboundPeers {
   readonly #node: GunNode;
   readonly #origins = new Map<string, string>();
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #delays = new Map<string, number>();
+  /** GUN URLs of peers removed at run time. */
+  readonly #removed = new Set<string>();
   #closed = false;
 
   /** Dials every origin now. */
@@ -35,6 +37,30 @@ export class OutboundPeers {
     }
   }
 
+  /** Dials `origin` from now on too (a peer the owner added at run time). */
+  add(origin: string): void {
+    const url = gunUrlOf(origin);
+    this.#removed.delete(url);
+    if (this.#closed || this.#origins.has(url)) return;
+    this.#origins.set(url, origin);
+    this.#node.dial(url);
+  }
+
+  /** Stops dialling `origin` and hangs up on it when connected. */
+  remove(origin: string): void {
+    const url = gunUrlOf(origin);
+    if (!this.#origins.delete(url)) return;
+    // Remembered so that a socket still opening, or GUN's own retry, does
+    // not bring it back.
+    this.#removed.add(url);
+    clearTimeout(this.#timers.get(url));
+    this.#timers.delete(url);
+    this.#delays.delete(url);
+    for (const peer of this.#node.peers()) {
+      if (peer.url === url) this.#node.hangUp(peer);
+    }
+  }
+
   /** The configured origin of `peer`, when it is an outgoing one. */
   originOf(peer: GunPeer): string | undefined {
     return peer.url ? this.#origins.get(peer.url) : undefined;
@@ -43,6 +69,11 @@ export class OutboundPeers {
   /** Follows connects and disconnects of outgoing peers. */
   onPeer(event: "hi" | "bye", peer: GunPeer): void {
     const url = peer.url;
+    if (url && this.#removed.has(url)) {
+      clearTimeout(peer.defer);
+      if (event === "hi") this.#node.hangUp(peer);
+      return;
+    }
     if (!url || !this.#origins.has(url)) return;
     if (event === "hi") {
       this.#delays.delete(url);

@@ -61,6 +61,8 @@ export interface ReplicatorOptions {
    * HTTP API left out of catch-ups.
    */
   isPeerBlocked?: (peer: string) => boolean;
+  /** Whether the owner blocked `author`: ingest refuses them, so no catch-up. */
+  isAuthorBlocked?: (author: string) => boolean;
 }
 
 /** Largest GUN frame accepted from a peer, in characters. */
@@ -219,9 +221,11 @@ export class Replicator {
 
   /**
    * Brings `author`'s log up to the best head known from peers (or
-   * `atLeast`), in the background; concurrent calls merge.
+   * `atLeast`), in the background; concurrent calls merge. Nothing for an
+   * author the owner blocks.
    */
   catchUp(author: string, atLeast = 0): void {
+    if (this.#options.isAuthorBlocked?.(author)) return;
     this.#targets.set(
       author,
       Math.max(this.#targets.get(author) ?? 0, atLeast),

@@ -106,6 +106,15 @@ export default function AdminPage({ data }: PageProps<Data, AppState>) {
             <a href="/admin/ledgers">Ledgers this instance honours</a>
           </li>
           <li>
+            <a href="/admin/peers">Peers</a>
+          </li>
+          <li>
+            <a href="/admin/storage">Storage</a>
+          </li>
+          <li>
+            <a href="/admin/rejections">Recently rejected records</a>
+          </li>
+          <li>
             <a href="/admin/blocks">Blocked authors and peers</a>
           </li>
         </ul>

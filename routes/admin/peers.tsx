@@ -1,0 +1,248 @@
+import { EmptyState } from "../../components/empty_state.tsx";
+import { hasAdminSession } from "../../lib/app/admin_guard.ts";
+import {
+  choosePeer,
+  listPeerChoices,
+  type PeerChoice,
+} from "../../lib/app/admin_peers.ts";
+import type { AppState } from "../../lib/instance/mod.ts";
+import type { PeerStatus } from "../../lib/replication/mod.ts";
+import {
+  Head,
+  HttpError,
+  type PageProps,
+  type RouteContext,
+} from "../../lib/web/mod.ts";
+
+interface Data {
+  peers: PeerStatus[];
+  outgoing: PeerChoice[];
+  now: number;
+  notice?: string;
+  error?: { message: string; reason: string };
+  /** The add form as submitted, kept when it failed. */
+  origin: string;
+}
+
+async function dataOf(
+  instance: AppState["instance"],
+  extra: Partial<Data> = {},
+): Promise<Data> {
+  return {
+    peers: await instance.replication.status(),
+    outgoing: await listPeerChoices(instance),
+    now: Date.now(),
+    origin: "",
+    ...extra,
+  };
+}
+
+export const handler = {
+  async GET(ctx: RouteContext<AppState>) {
+    const { instance } = ctx.state;
+    if (!await hasAdminSession(ctx.hono, instance.admin)) {
+      return new Response(null, {
+        status: 303,
+        headers: { Location: "/admin/login" },
+      });
+    }
+    return ctx.render(
+      await dataOf(instance, {
+        notice: ctx.url.searchParams.get("notice") ?? undefined,
+      }),
+    );
+  },
+  /** Adds or removes an outgoing peer; the middleware checked the owner. */
+  async POST(ctx: RouteContext<AppState>) {
+    const { instance } = ctx.state;
+    const form = await ctx.req.formData().catch((error) => {
+      if (error instanceof HttpError) throw error;
+      return new FormData();
+    });
+    const action = String(form.get("action") ?? "");
+    const origin = String(form.get("origin") ?? "");
+    try {
+      if (action !== "add" && action !== "remove") {
+        throw new HttpError(400, 'action must be "add" or "remove"', {
+          reason: "bad_action",
+        });
+      }
+      const done = await choosePeer(instance, origin, {
+        add: action === "add",
+      });
+      const notice = done.added
+        ? `Added ${done.origin}; connecting.`
+        : done.source === "config"
+        ? `Removed ${done.origin} until the next start (it is in the configuration).`
+        : `Removed ${done.origin}.`;
+      return new Response(null, {
+        status: 303,
+        headers: {
+          Location: `/admin/peers?${new URLSearchParams({ notice })}`,
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status >= 500) throw error;
+      return ctx.render(
+        await dataOf(instance, {
+          error: { message: error.message, reason: error.reason },
+          origin: action === "add" ? origin : "",
+        }),
+        { status: error.status },
+      );
+    }
+  },
+};
+
+export default function AdminPeersPage({ data }: PageProps<Data, AppState>) {
+  const sources = new Map(data.outgoing.map((peer) => [peer.origin, peer]));
+  return (
+    <section aria-labelledby="admin-title">
+      <Head>
+        <title>Admin: peers</title>
+      </Head>
+      <h1 id="admin-title">Peers</h1>
+      <p>
+        <a href="/admin">Admin</a>
+      </p>
+      <p class="muted">
+        Outgoing peers come from the configuration (<code>--peers</code>) or are
+        added here; those added here are kept in the data folder and dialled at
+        every start. Removing a configured peer lasts until the next start:
+        remove it from the configuration to drop it for good.
+      </p>
+      {data.notice && <p class="notice" role="status">{data.notice}</p>}
+      {data.error && (
+        <p class="form-error" role="alert" data-reason={data.error.reason}>
+          {data.error.message}
+        </p>
+      )}
+      {data.peers.length === 0
+        ? (
+          <EmptyState title="No peers yet">
+            <p>Add one below; instances that dial this one appear too.</p>
+          </EmptyState>
+        )
+        : (
+          <div class="table-scroll">
+            <table class="peers">
+              <caption class="visually-hidden">Peers</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Peer</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last seen</th>
+                  <th scope="col" class="number">Behind</th>
+                  <th scope="col" class="number">In</th>
+                  <th scope="col" class="number">Out</th>
+                  <th scope="col">Rejected</th>
+                  <th scope="col" class="number">Cut off</th>
+                  <th scope="col">Action</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.peers.map((peer) => (
+                  <PeerRow
+                    key={peer.url}
+                    peer={peer}
+                    now={data.now}
+                    choice={sources.get(peer.url)}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      <h2 id="add-title">Add a peer</h2>
+      <form
+        method="post"
+        action="/admin/peers"
+        class="admin-form"
+        aria-labelledby="add-title"
+      >
+        <input type="hidden" name="action" value="add" />
+        <label for="peer-origin">Peer origin</label>
+        <input
+          id="peer-origin"
+          name="origin"
+          value={data.origin}
+          placeholder="https://kith.example"
+          autocomplete="off"
+          spellcheck={false}
+          aria-describedby="peer-origin-help"
+        />
+        <span id="peer-origin-help" class="muted">
+          http or https, scheme, host and port only, like <code>--peers</code>
+          {" "}
+          takes.
+        </span>
+        <button type="submit" class="button">Add</button>
+      </form>
+    </section>
+  );
+}
+
+function PeerRow(
+  props: { peer: PeerStatus; now: number; choice?: PeerChoice },
+) {
+  const { peer, now, choice } = props;
+  const reasons = Object.entries(peer.rejectedBy);
+  return (
+    <tr id={`peer-${peer.url}`}>
+      <th scope="row">
+        <span class="peer-url">{peer.url}</span>{" "}
+        <span class="muted">
+          ({peer.direction}
+          {choice
+            ? `, ${choice.source === "admin" ? "added here" : "configured"}`
+            : ""})
+        </span>
+      </th>
+      <td>
+        <span class={peer.connected ? "status-ok" : "status-off"}>
+          {peer.connected ? "connected" : "disconnected"}
+        </span>
+      </td>
+      <td>{ago(peer.lastSeen, now)}</td>
+      <td class="number">{peer.lag}</td>
+      <td class="number">{peer.recordsIn}</td>
+      <td class="number">{peer.recordsOut}</td>
+      <td>
+        {peer.rejected}
+        {reasons.length > 0 && (
+          <span class="muted">
+            {` (${
+              reasons.map(([reason, count]) => `${reason}: ${count}`).join(
+                ", ",
+              )
+            })`}
+          </span>
+        )}
+      </td>
+      <td class="number">{peer.cutOffs}</td>
+      <td>
+        {choice && (
+          <form method="post" action="/admin/peers">
+            <input type="hidden" name="action" value="remove" />
+            <input type="hidden" name="origin" value={peer.url} />
+            <button
+              type="submit"
+              class="button small secondary"
+              aria-label={`Remove ${peer.url}`}
+            >
+              Remove
+            </button>
+          </form>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function ago(time: number | null, now: number): string {
+  if (time === null) return "never";
+  const seconds = Math.max(0, Math.round((now - time) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  return new Date(time).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}
