@@ -20,6 +20,8 @@ import { BlockList } from "../store/blocks.ts";
 import { AdminAuth } from "../app/admin.ts";
 import { loadInstanceProfile } from "../app/instance_profile.ts";
 import { RequestLimits } from "../app/request_limits.ts";
+import { RejectionLog } from "../app/rejections.ts";
+import { loadAddedPeers } from "../app/admin_peers.ts";
 import type { Budget } from "../web/rate_limit.ts";
 import { InstanceMetrics, LIMITED_ROUTE } from "../metrics/instance_metrics.ts";
 import { log } from "./logger.ts";
@@ -63,6 +65,8 @@ export interface InstanceInfo {
   blocks: BlockList;
   /** Counters and histograms behind `/metrics`. */
   metrics: InstanceMetrics;
+  /** Recently rejected records and dropped peer messages (/admin/rejections). */
+  rejections: RejectionLog;
 }
 
 /** Per-request state of Kith's routes. */
@@ -129,6 +133,7 @@ export async function startInstance(
     const blocks = await BlockList.open(kv);
     const profile = await loadInstanceProfile(kv);
     const metrics = new InstanceMetrics();
+    const rejections = new RejectionLog();
     const store = new RecordStore(kv, {
       onCommitTime: (seconds) => metrics.committed(seconds),
     });
@@ -144,17 +149,25 @@ export async function startInstance(
       },
       onForkProof: (proof) => ledgers.onForkProof(proof),
       isBlocked: (author) => blocks.hasAuthor(author),
-      onOutcomes: (outcomes) => metrics.ingested(outcomes),
+      onOutcomes: (outcomes, submitted) => {
+        metrics.ingested(outcomes);
+        rejections.fromOutcomes(outcomes, submitted);
+      },
     });
     const replication = started.replication = new Replicator({
       store,
       ingest,
-      peers: config.peers,
+      // Peers the owner added on /admin/peers are dialled too.
+      peers: [...config.peers, ...await loadAddedPeers(kv)],
       followDepth: config.followDepth,
       ledgers: config.ledgers,
       budget: gunBudget(config.rateLimits.gunMessages),
       isPeerBlocked: (peer) => blocks.hasPeer(peer),
       isAuthorBlocked: (author) => blocks.hasAuthor(author),
+      // Invalid records are kept from ingest's outcomes, with their line.
+      onDrop: (peer, reason, count) => {
+        if (reason !== "invalid_record") rejections.drop(peer, reason, count);
+      },
     });
     const ledgers = started.ledgers = new Ledgers({
       kv,
@@ -186,6 +199,7 @@ export async function startInstance(
         trustProxy: config.trustProxy,
       }),
       metrics,
+      rejections,
     };
     const app = await createWebApp<AppState>({
       root: PROJECT_ROOT,

@@ -14,7 +14,7 @@ import {
   httpSource,
   type LogSource,
 } from "./backfill.ts";
-import { Firewall, kithSoulOfGet } from "./firewall.ts";
+import { type DropReason, Firewall, kithSoulOfGet } from "./firewall.ts";
 import { serveSoul } from "./graph_server.ts";
 import {
   createGunNode,
@@ -30,7 +30,7 @@ import {
 } from "./ledger_channel.ts";
 import { headSoul } from "./layout.ts";
 import { MessageBudget, type MessageBudgetOptions } from "./message_budget.ts";
-import { OutboundPeers } from "./outbound_peers.ts";
+import { gunUrlOf, OutboundPeers } from "./outbound_peers.ts";
 import { type PeerStatus, PeerTable } from "./peer_status.ts";
 import { Publisher } from "./publisher.ts";
 import { Subscriptions } from "./subscriptions.ts";
@@ -63,6 +63,11 @@ export interface ReplicatorOptions {
   isPeerBlocked?: (peer: string) => boolean;
   /** Whether the owner blocked `author`: ingest refuses them, so no catch-up. */
   isAuthorBlocked?: (author: string) => boolean;
+  /**
+   * Told about every drop counted against a peer (firewall, budget, size),
+   * for the admin page's recent rejections.
+   */
+  onDrop?: (peer: string, reason: DropReason, count: number) => void;
 }
 
 /** Largest GUN frame accepted from a peer, in characters. */
@@ -90,6 +95,10 @@ export class Replicator {
   #node?: GunNode;
   #ledgerHandler?: LedgerHandler;
   #outbound?: OutboundPeers;
+  /** Outgoing peers now: configured ones and those added at run time. */
+  #peers: string[];
+  /** Table rows of removed outgoing peers. */
+  readonly #hidden = new Set<string>();
   #started = false;
   #closed = false;
   readonly #work = new Set<Promise<unknown>>();
@@ -99,6 +108,7 @@ export class Replicator {
   /** Prepares replication; nothing connects before {@linkcode Replicator.start}. */
   constructor(options: ReplicatorOptions) {
     this.#options = options;
+    this.#peers = [...new Set(options.peers)];
     this.#now = options.now ?? Date.now;
     this.#budget = new MessageBudget({ ...options.budget, now: this.#now });
     this.#subscriptions = new Subscriptions(options.store.kv, {
@@ -128,8 +138,7 @@ export class Replicator {
       isLocal: (author) => this.#subscriptions.isLocal(author),
       onCorrespondent: (author) =>
         this.#track(this.#subscriptions.addCorrespondent(author)),
-      onDrop: (peer, reason, count) =>
-        this.#table.rejected(peer, reason, count),
+      onDrop: (peer, reason, count) => this.#rejected(peer, reason, count),
       onRecords: (peer, author, { created, maxSeq }) => {
         this.#table.recordsIn(peer, created);
         this.#table.head(peer, author, maxSeq);
@@ -140,7 +149,7 @@ export class Replicator {
       },
       relay: (message) => this.#node?.say(message),
     });
-    for (const origin of options.peers) this.#table.declare(origin);
+    for (const origin of this.#peers) this.#table.declare(origin);
   }
 
   /** Authors replicated here. */
@@ -168,11 +177,10 @@ export class Replicator {
         return "taken";
       },
       onPeer: (event, peer) => this.#onPeer(event, peer),
-      onOversize: (peer) =>
-        this.#table.rejected(this.#peerId(peer), "too_large", 1),
+      onOversize: (peer) => this.#rejected(this.#peerId(peer), "too_large", 1),
       admit: (peer, unit) => this.#charge(peer, unit),
     });
-    this.#outbound = new OutboundPeers(this.#node, this.#options.peers);
+    this.#outbound = new OutboundPeers(this.#node, this.#peers);
     this.#started = true;
     for (const author of this.#subscriptions.authors()) this.catchUp(author);
   }
@@ -260,9 +268,31 @@ export class Replicator {
     else this.#subscriptions.dishonour(ledger);
   }
 
-  /** Origins of the configured peers (for HTTP catch-up). */
+  /** Origins of the outgoing peers (for HTTP catch-up). */
   get peerOrigins(): string[] {
-    return this.#options.peers;
+    return [...this.#peers];
+  }
+
+  /**
+   * Connects to `origin` (an origin as `--peers` takes) from now on, and
+   * catches every replicated author up from it; no-op when already a peer.
+   */
+  addPeer(origin: string): void {
+    if (this.#closed || this.#peers.includes(origin)) return;
+    this.#peers.push(origin);
+    this.#hidden.delete(origin);
+    this.#hidden.delete(gunUrlOf(origin));
+    this.#table.declare(origin);
+    this.#outbound?.add(origin);
+  }
+
+  /** Hangs up on outgoing peer `origin` and stops dialling it. */
+  removePeer(origin: string): void {
+    if (!this.#peers.includes(origin)) return;
+    this.#peers = this.#peers.filter((peer) => peer !== origin);
+    // Its row, and the one its last hang-up makes under the GUN URL.
+    this.#hidden.add(origin).add(gunUrlOf(origin));
+    this.#outbound?.remove(origin);
   }
 
   /** Peer status, for `GET /api/peers`. */
@@ -274,7 +304,8 @@ export class Replicator {
         (await this.#options.store.head(author)).head?.seq ?? 0,
       );
     }
-    return this.#table.list(heads);
+    // Rows of removed outgoing peers stay in the table but are not shown.
+    return this.#table.list(heads).filter((row) => !this.#hidden.has(row.url));
   }
 
   /** Stops everything: pending segments are sent, sockets and timers closed. */
@@ -290,7 +321,8 @@ export class Replicator {
   }
 
   async #runCatchUp(author: string): Promise<void> {
-    const { store, ingest, peers } = this.#options;
+    const { store, ingest } = this.#options;
+    const peers = [...this.#peers];
     const localHead = async (of: string) =>
       (await store.head(of)).head?.seq ?? 0;
     // Heads over HTTP from configured peers; GUN peers announce theirs.
@@ -334,8 +366,7 @@ export class Replicator {
       sources,
       signal: this.#stopping.signal,
       onRecords: (peer, created) => this.#table.recordsIn(peer, created),
-      onInvalid: (peer, count) =>
-        this.#table.rejected(peer, "invalid_record", count),
+      onInvalid: (peer, count) => this.#rejected(peer, "invalid_record", count),
     });
     if (result.to > result.from) {
       // Tell the peers: those that only hear from this instance learn of
@@ -369,7 +400,7 @@ export class Replicator {
       this.#closed || load >= MAX_IN_FLIGHT ||
       (message.get !== undefined && buffered > MAX_BUFFERED)
     ) {
-      if (!this.#closed) this.#table.rejected(peerId, "busy", 1);
+      if (!this.#closed) this.#rejected(peerId, "busy", 1);
       return;
     }
     this.#inFlight.set(peer, load + 1);
@@ -391,7 +422,7 @@ export class Replicator {
     if (verdict === "pass") return true;
     if (verdict === "gone" || this.#closed) return false;
     const peerId = this.#peerId(peer);
-    this.#table.rejected(peerId, "rate_limited", 1);
+    this.#rejected(peerId, "rate_limited", 1);
     if (verdict === "cut") {
       this.#table.cutOff(peerId);
       this.#node?.hangUp(peer);
@@ -427,7 +458,7 @@ export class Replicator {
     if (message.put) {
       const relay = await takeLedgerMessages(message, peerId, {
         handler: this.#ledgerHandler,
-        drop: (count) => this.#table.rejected(peerId, "bad_node", count),
+        drop: (count) => this.#rejected(peerId, "bad_node", count),
       });
       if (relay) this.#node?.say(relay);
       if (Object.keys(message.put).length === 0) return;
@@ -455,6 +486,15 @@ export class Replicator {
     // Configured peers are also asked over HTTP.
     if (this.#outbound?.originOf(peer)) {
       for (const author of this.#subscriptions.authors()) this.catchUp(author);
+    }
+  }
+
+  #rejected(peerId: string, reason: DropReason, count: number): void {
+    this.#table.rejected(peerId, reason, count);
+    try {
+      this.#options.onDrop?.(peerId, reason, count);
+    } catch {
+      // A listener cannot break replication.
     }
   }
 
