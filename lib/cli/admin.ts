@@ -41,11 +41,9 @@ export async function signedAdminRequest(
   options: { key: KeyFile; body?: unknown; method?: string; what?: string },
 ): Promise<Record<string, unknown>> {
   const method = options.method ?? "POST";
-  if (method === "GET") {
-    // Signatures are deterministic and a repeated one is refused as a
-    // replay: a random query makes two reads in one second differ.
-    path += `${path.includes("?") ? "&" : "?"}n=${crypto.randomUUID()}`;
-  }
+  // Signatures are deterministic and a repeated one is refused as a replay:
+  // a random query keeps two like requests in one second apart.
+  path += `${path.includes("?") ? "&" : "?"}n=${crypto.randomUUID()}`;
   // A GET carries no body; its signature covers the empty one.
   const body = method === "GET"
     ? new Uint8Array(0)

@@ -4,10 +4,7 @@
  *
  * @module
  */
-import { signRequestHeaders } from "../app/admin_messages.ts";
-import { sign } from "../crypto/mod.ts";
 import { signedAdminRequest } from "./admin.ts";
-import { fetchInstance, readJson } from "./instance_http.ts";
 import type { KeyFile } from "./key_file.ts";
 
 /** What the block commands accept, for the usage text. */
@@ -73,11 +70,9 @@ export async function runBlockCommand(
   if (what === "unblock" && options.note !== undefined) {
     return { usage: "--note goes with admin block only" };
   }
-  // Signatures count whole seconds and each is used once: a query of its
-  // own keeps two like requests in one second apart.
   const answer = await signedAdminRequest(
     options.server,
-    `/api/admin/blocks?request=${crypto.randomUUID()}`,
+    "/api/admin/blocks",
     {
       key: await options.key(),
       body: { action: what, kind, subject, note: options.note },
@@ -88,27 +83,14 @@ export async function runBlockCommand(
   return 0;
 }
 
-/** `GET /api/admin/blocks`, signed with `key` over the empty body. */
-async function listBlocks(
+/** `GET /api/admin/blocks`, signed with `key`. */
+function listBlocks(
   server: string,
   key: KeyFile,
 ): Promise<Record<string, unknown>> {
-  // A query of its own, as for block and unblock above.
-  const path = `/api/admin/blocks?request=${crypto.randomUUID()}`;
-  const headers = signRequestHeaders(
-    { method: "GET", path, body: new Uint8Array(0) },
-    { author: key.author, sign: (bytes) => sign(key.secretKey, bytes) },
-  );
-  const response = await fetchInstance(server, path, { headers });
-  const answer = await readJson(response, server);
-  if (!response.ok) {
-    throw new Error(
-      `Cannot list the blocks: ${
-        typeof answer.error === "string"
-          ? answer.error
-          : `the instance answered ${response.status}`
-      }`,
-    );
-  }
-  return answer;
+  return signedAdminRequest(server, "/api/admin/blocks", {
+    key,
+    method: "GET",
+    what: "list the blocks",
+  });
 }
