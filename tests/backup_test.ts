@@ -394,3 +394,26 @@ Deno.test("backup, restore and reindex refuse a folder without Kith data and mis
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the CLI finds the data folder in the config file, as the instance does", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kith_cli_config_" });
+  try {
+    const config = join(dir, "kith.json");
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify({ data: join(dir, "nowhere") }),
+    );
+    const found = captureIo({ KITH_CONFIG: config });
+    assert.equal(await runCli(["reindex"], found.io), 1);
+    assert.match(
+      found.err.join("\n"),
+      /Cannot open the data folder .*nowhere: it holds no Kith data/,
+    );
+    await Deno.writeTextFile(config, '{"data": 5, "colour": "red"}');
+    const bad = captureIo({ KITH_CONFIG: config });
+    assert.equal(await runCli(["reindex"], bad.io), 1);
+    assert.match(bad.err.join("\n"), /kith\.json/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -6,6 +6,30 @@
  * @module
  */
 import { join } from "node:path";
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config/mod.ts";
+
+/**
+ * The data folder named by the instance's config file (`KITH_CONFIG`, or
+ * `./kith.json` when it exists), or undefined when there is none.
+ *
+ * @throws {ConfigError} When the file is named but cannot be read, or does
+ * not check, with the same message the instance would give.
+ *
+ * @example
+ * ```ts
+ * const dataDir = await configuredDataDir(Deno.env.toObject()) ?? "./data";
+ * ```
+ */
+export async function configuredDataDir(
+  env: Record<string, string | undefined>,
+): Promise<string | undefined> {
+  const named = env.KITH_CONFIG;
+  const file = await loadConfigFile(named || DEFAULT_CONFIG_FILE, {
+    optional: !named,
+  });
+  const data = file?.values.get("data");
+  return typeof data === "string" && data.trim() !== "" ? data : undefined;
+}
 
 /** The KV file of a data folder (what main.ts opens). */
 export function kvPathOf(dataDir: string): string {

@@ -11,6 +11,7 @@ import { Ingest } from "../ingest/mod.ts";
 import { decodeBase64Url, type PostContent } from "../protocol/mod.ts";
 import { RecordStore } from "../store/mod.ts";
 import { fetchInstance, readJson } from "./instance_http.ts";
+import { configuredDataDir } from "./data_folder.ts";
 import { readKeyFile, writeKeyFile } from "./key_file.ts";
 import { OPERATOR_COMMANDS, runOperatorCommand } from "./operator.ts";
 import { ADMIN_USAGE, runAdminCommand } from "./admin.ts";
@@ -49,7 +50,8 @@ ${ADMIN_USAGE}
 Options:
   --key <path>      key file (default ./kith-key.json, or KITH_KEY)
   --server <url>    your instance (default http://localhost:8000, or KITH_SERVER)
-  --data <dir>      the instance's data folder (default ./data, or KITH_DATA)
+  --data <dir>      the instance's data folder (default: KITH_DATA, the
+                    config file's "data", then ./data)
   --reply-to <id>   with post: the entry replied to (its thread root is looked up)
   --cw <text>       with post: content warning
   --out <path>      with export: write to a file instead of stdout;
@@ -160,8 +162,10 @@ export async function runCli(
       /\/$/,
       "",
     );
-  const dataDir = values.data ?? io.env.KITH_DATA ?? "./data";
   try {
+    // The same folder the instance would use: flag, variable, config file.
+    const dataDir = values.data ?? io.env.KITH_DATA ??
+      await configuredDataDir(io.env) ?? "./data";
     switch (command) {
       case "keygen": {
         const { author } = await writeKeyFile(
