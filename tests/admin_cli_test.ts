@@ -23,8 +23,7 @@ Deno.test({
     const owner = await writeKeyFile(ownerPath, generateKeyPair().secretKey);
     await writeKeyFile(otherPath, generateKeyPair().secretKey);
     const instance = await startTestInstance([
-      "--owner",
-      owner.author,
+      `--owner=${owner.author}`,
       "--genesis",
       ledger.genesisPath,
     ]);

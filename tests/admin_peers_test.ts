@@ -36,7 +36,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "kith_admin_peers_" });
     const owner = testAuthor();
     const stranger = testAuthor();
-    const args = ["--owner", owner.key];
+    const args = [`--owner=${owner.key}`];
     const other = await startTestInstance();
     let instance = await startTestInstance(args, { dataDir: dir });
     try {
@@ -167,7 +167,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "kith_admin_peers_page_" });
     const owner = testAuthor();
     const other = await startTestInstance();
-    const args = ["--owner", owner.key, "--peers", other.url];
+    const args = [`--owner=${owner.key}`, "--peers", other.url];
     let instance = await startTestInstance(args, { dataDir: dir });
     try {
       const away = await fetch(`${instance.url}/admin/peers`, {

@@ -42,7 +42,7 @@ Deno.test({
     await writeKeyFile(otherPath, generateKeyPair().secretKey);
     const owner = { key: ownerKey.author, secretKey: ownerKey.secretKey };
     const stranger = testAuthor();
-    const instance = await startTestInstance(["--owner", owner.key], {
+    const instance = await startTestInstance([`--owner=${owner.key}`], {
       dataDir: join(dir, "data"),
     });
     try {
@@ -256,7 +256,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const owner = testAuthor();
-    const instance = await startTestInstance(["--owner", owner.key]);
+    const instance = await startTestInstance([`--owner=${owner.key}`]);
     const socket = new WebSocket(`${instance.url.replace("http", "ws")}/gun`);
     try {
       await new Promise((resolve, reject) => {

@@ -43,7 +43,7 @@ Deno.test({
     const a = await startNode("A");
     const b = await startNode("B", {
       peers: [a.url],
-      args: ["--owner", owner.key],
+      args: [`--owner=${owner.key}`],
     });
     try {
       const author = testAuthor();

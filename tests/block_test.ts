@@ -218,7 +218,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "kith_block_cli_" });
     const ownerPath = join(dir, "owner.json");
     const owner = await writeKeyFile(ownerPath, generateKeyPair().secretKey);
-    const instance = await startTestInstance(["--owner", owner.author]);
+    const instance = await startTestInstance([`--owner=${owner.author}`]);
     try {
       const run = async (args: string[]) => {
         const { io, out, err } = captureIo();

@@ -62,7 +62,7 @@ Deno.test({
       });
       await away.body?.cancel();
       assert.equal(away.status, 303);
-      assert.equal(away.headers.get("Location"), "/admin/login");
+      assert.equal(away.headers.get("Location"), "/admin/claim", "unowned");
       const foreign = await postJson(instance, "/admin/claim", {}, {
         "Sec-Fetch-Site": "cross-site",
       });
@@ -241,7 +241,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const owner = testAuthor();
-    const instance = await startTestInstance(["--owner", owner.key]);
+    const instance = await startTestInstance([`--owner=${owner.key}`]);
     try {
       assert.equal(instance.info.admin.owner, owner.key);
       assert.equal(instance.info.admin.configured, true);

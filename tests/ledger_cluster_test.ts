@@ -37,7 +37,7 @@ Deno.test({
       nodes.push(...await Promise.all(ports.map((_, i) => startValidator(i))));
       const follower = await startNode("follower", {
         peers: [origins[0], origins[1]],
-        args: ["--ledgers", ledger.id],
+        args: [`--ledgers=${ledger.id}`],
       });
       nodes.push(follower);
       const heightOf = async (node: Node) =>

@@ -176,7 +176,7 @@ Deno.test("an instance honouring a ledger replicates whoever writes to it", asyn
   const a = await startNode("A");
   const b = await startNode("B", {
     peers: [a.url],
-    args: ["--ledgers", ledger],
+    args: [`--ledgers=${ledger}`],
   });
   try {
     const writer = testAuthor();

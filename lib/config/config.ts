@@ -192,6 +192,28 @@ export function fileKey(flag: string): string {
 }
 
 /**
+ * `args` with each valued flag joined to its value (`--owner X` becomes
+ * `--owner=X`). Keys and ledger ids are base64url and may start with "-",
+ * which parseArgs would otherwise take for another flag.
+ *
+ * @example
+ * ```ts
+ * glueFlagValues(["--owner", "-abc"]); // ["--owner=-abc"]
+ * ```
+ */
+export function glueFlagValues(args: string[]): string[] {
+  const glued: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const flag = /^--([a-z-]+)$/.exec(args[i])?.[1];
+    const valued = flag !== undefined &&
+      (FLAGS as Record<string, { type: string }>)[flag]?.type === "string";
+    if (valued && i + 1 < args.length) glued.push(`${args[i]}=${args[++i]}`);
+    else glued.push(args[i]);
+  }
+  return glued;
+}
+
+/**
  * Reads flags from `args`, variables from `env` and the settings of a config
  * file already read (`options.file`, see `readConfig` in config_file.ts) into
  * a checked configuration: flags win over the environment, the environment
@@ -213,15 +235,16 @@ export function parseConfig(
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
-      args,
+      args: glueFlagValues(args),
       strict: true,
       allowPositionals: false,
       options: FLAGS,
     }).values;
   } catch (error) {
-    const reason = (error as Error).message.split(". ")[0];
     throw new ConfigError(
-      `Cannot start: ${reason}; run with --help to see the options`,
+      `Cannot start: ${
+        (error as Error).message.split(". ")[0]
+      }; run with --help to see the options`,
     );
   }
   const file = options.file;

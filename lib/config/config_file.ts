@@ -13,6 +13,7 @@ import {
   type ConfigFile,
   fileKey,
   FLAGS,
+  glueFlagValues,
   parseConfig,
 } from "./config.ts";
 
@@ -219,7 +220,7 @@ export async function readConfig(
   let fromFlag: string | undefined;
   try {
     fromFlag = parseArgs({
-      args,
+      args: glueFlagValues(args),
       strict: true,
       allowPositionals: false,
       options: FLAGS,

@@ -282,3 +282,15 @@ Deno.test("parseConfig reads metrics access and log level; flags win over the en
     'Cannot start: KITH_LOG_LEVEL "loud" is not a log level; use debug, info, warn or error',
   );
 });
+
+Deno.test("a key or ledger id starting with a dash is a value, not a flag", () => {
+  const key = "-" + "A".repeat(42);
+  assert.equal(parseConfig(["--owner", key], {}).owner, key);
+  assert.equal(parseConfig([`--owner=${key}`], {}).owner, key);
+  assert.deepEqual(parseConfig(["--ledgers", key], {}).ledgers, [key]);
+  rejects(
+    ["--owner"],
+    {},
+    "Cannot start: Option '--owner <value>' argument missing; run with --help to see the options",
+  );
+});

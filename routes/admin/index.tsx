@@ -1,4 +1,3 @@
-import { hasAdminSession } from "../../lib/app/admin_guard.ts";
 import {
   MAX_INSTANCE_DESCRIPTION,
   MAX_INSTANCE_NAME,
@@ -23,18 +22,9 @@ interface Data {
 }
 
 export const handler = {
-  async GET(ctx: RouteContext<AppState>) {
+  GET(ctx: RouteContext<AppState>) {
     const { instance } = ctx.state;
-    if (!await hasAdminSession(ctx.hono, instance.admin)) {
-      return new Response(null, {
-        status: 303,
-        headers: {
-          Location: instance.admin.owner === null
-            ? "/admin/claim"
-            : "/admin/login",
-        },
-      });
-    }
+    // The middleware sent anyone but the owner to the login or the claim.
     return ctx.render(dataOf(instance, {
       notice: ctx.url.searchParams.get("notice") ?? undefined,
     }));
