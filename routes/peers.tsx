@@ -1,3 +1,4 @@
+import { TimeAgo } from "../components/time_ago.tsx";
 import { EmptyState } from "../components/empty_state.tsx";
 import type { AppState } from "../lib/instance/mod.ts";
 import type { PeerStatus } from "../lib/replication/mod.ts";
@@ -76,7 +77,11 @@ function PeerTable({ peers, now }: { peers: PeerStatus[]; now: number }) {
                   {peer.connected ? "connected" : "disconnected"}
                 </span>
               </td>
-              <td>{ago(peer.lastSeen, now)}</td>
+              <td>
+                {peer.lastSeen === null
+                  ? "never"
+                  : <TimeAgo time={peer.lastSeen} now={now} />}
+              </td>
               <td class="number">{peer.recordsIn}</td>
               <td class="number">{peer.recordsOut}</td>
               <td class="number" title={reasons(peer)}>{peer.rejected}</td>
@@ -87,14 +92,6 @@ function PeerTable({ peers, now }: { peers: PeerStatus[]; now: number }) {
       </table>
     </div>
   );
-}
-
-function ago(time: number | null, now: number): string {
-  if (time === null) return "never";
-  const seconds = Math.max(0, Math.round((now - time) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
-  return new Date(time).toISOString().replace("T", " ").slice(0, 16) + " UTC";
 }
 
 function reasons(peer: PeerStatus): string {

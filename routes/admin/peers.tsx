@@ -1,3 +1,4 @@
+import { TimeAgo } from "../../components/time_ago.tsx";
 import { EmptyState } from "../../components/empty_state.tsx";
 import {
   choosePeer,
@@ -197,7 +198,11 @@ function PeerRow(
           {peer.connected ? "connected" : "disconnected"}
         </span>
       </td>
-      <td>{ago(peer.lastSeen, now)}</td>
+      <td>
+        {peer.lastSeen === null
+          ? "never"
+          : <TimeAgo time={peer.lastSeen} now={now} />}
+      </td>
       <td class="number">{peer.lag}</td>
       <td class="number">{peer.recordsIn}</td>
       <td class="number">{peer.recordsOut}</td>
@@ -231,12 +236,4 @@ function PeerRow(
       </td>
     </tr>
   );
-}
-
-function ago(time: number | null, now: number): string {
-  if (time === null) return "never";
-  const seconds = Math.max(0, Math.round((now - time) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
-  return new Date(time).toISOString().replace("T", " ").slice(0, 16) + " UTC";
 }
