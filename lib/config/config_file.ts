@@ -11,11 +11,9 @@ import {
   type Config,
   ConfigError,
   type ConfigFile,
-  fileKey,
-  FLAGS,
-  glueFlagValues,
   parseConfig,
 } from "./config.ts";
+import { fileKey, FLAGS, glueFlagValues } from "./flags.ts";
 
 /** The file read when neither `--config` nor `KITH_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = "kith.json";

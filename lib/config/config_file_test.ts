@@ -7,7 +7,7 @@ import {
   parseConfigFile,
   readConfig,
 } from "./mod.ts";
-import { fileKey, FLAGS } from "./config.ts";
+import { fileKey, FLAGS } from "./flags.ts";
 
 const LEDGER = "A".repeat(42) + "E";
 

@@ -23,7 +23,7 @@ import {
   parseConfig,
   parseConfigFile,
 } from "./mod.ts";
-import { fileKey, FLAGS } from "./config.ts";
+import { fileKey, FLAGS } from "./flags.ts";
 
 const LEDGER = "A".repeat(42) + "E";
 

@@ -20,9 +20,8 @@ export {
   type ParseConfigOptions,
   prepareDataDir,
   type RateLimits,
-  USAGE,
-  wantsHelp,
 } from "./config.ts";
+export { USAGE, wantsHelp } from "./flags.ts";
 export {
   DEFAULT_CONFIG_FILE,
   loadConfigFile,
