@@ -74,6 +74,12 @@ Deno.test({
       const notifications = () =>
         fetchPage(`${instance.url}/notifications`, { reader: reader.key });
       assert.match(await notifications(), /mentioned you/);
+      const unread = async () =>
+        (await (await fetch(
+          `${instance.url}/api/notifications/unread?author=${reader.key}`,
+        )).json()).unread;
+      const unreadBefore = await unread();
+      assert.ok(unreadBefore > 0);
 
       const blocked = await setBlock(instance, owner, {
         action: "block",
@@ -130,6 +136,7 @@ Deno.test({
       assert.equal(focused.status, 403);
       assert.match(await focused.text(), /blocked on this instance/);
       assert.doesNotMatch(await notifications(), /mentioned you/);
+      assert.equal(await unread(), 0, "nor counted in the badge");
       const page = await fetchPage(`${instance.url}/authors/${troll.key}`);
       assert.match(page, /This author is blocked on this instance/);
       assert.doesNotMatch(page, /Marmalade/);
@@ -151,6 +158,7 @@ Deno.test({
         assert.match(await fetchPage(url), /Marmalade/, url);
       }
       assert.match(await notifications(), /mentioned you/);
+      assert.equal(await unread(), unreadBefore, "counted again");
       await postLines(instance.url, [next.line]);
       assert.notEqual(await instance.info.store.get(next.id), null);
       assert.match(

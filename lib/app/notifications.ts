@@ -21,6 +21,9 @@ import { parseAuthorParam } from "./authors.ts";
 import { cursorOf, nextHref, paged } from "./paging.ts";
 import { type EntriesView, type ShownEntry, viewOf } from "./view.ts";
 
+/** Unread notifications looked at to count the badge, at most. */
+const MAX_UNREAD_SCAN = 1_000;
+
 /** Notifications per page. */
 export const NOTIFICATIONS_PAGE_SIZE = 20;
 
@@ -431,14 +434,22 @@ async function countAfter(
   time: number,
 ): Promise<number> {
   const prefix = KEYS.notificationPrefix(author);
+  const blocks = blockListOf(kv);
   let count = 0;
+  let scanned = 0;
   for await (
-    const _ of kv.list({
+    const { value } of kv.list<NotifyValue>({
       // Times are integers (ts and receipt in ms): the first key after
       // every key at `time`.
       start: [...prefix, Math.floor(time) + 1],
       end: [...prefix, Infinity],
-    }, { limit: UNREAD_CAP, batchSize: UNREAD_CAP })
-  ) count++;
+    }, { batchSize: UNREAD_CAP })
+  ) {
+    // As on the page: what blocked authors did is not news. The scan stays
+    // bounded however much of it there is.
+    if (++scanned > MAX_UNREAD_SCAN) break;
+    if (blocks?.hasAuthor(value[0])) continue;
+    if (++count >= UNREAD_CAP) break;
+  }
   return count;
 }
