@@ -1,6 +1,8 @@
 /**
- * Reading the JSON body of a claim or a login, and answering it: the
- * owner's session cookie on success, the error as JSON otherwise.
+ * The admin pages' posts: reading the JSON body of a claim or a login and
+ * answering it (the owner's session cookie on success, the error as JSON
+ * otherwise), and the form posts of the other admin pages (read the form,
+ * go back with a notice, or show the refusal on the page).
  *
  * @module
  */
@@ -77,4 +79,56 @@ export async function answerWithSession(
       ),
     },
   });
+}
+
+/**
+ * The form of an admin post. A body that cannot be read as a form counts as
+ * an empty one (every field then fails its own check), but an over-long or
+ * broken upload stays the sender's 413 or 400.
+ *
+ * @throws {HttpError} 413 `body_too_large`, 400 `unreadable_body`.
+ * @example
+ * ```ts
+ * const form = await readAdminForm(ctx.req);
+ * ```
+ */
+export async function readAdminForm(req: Request): Promise<FormData> {
+  return await req.formData().catch((error) => {
+    if (error instanceof HttpError) throw error;
+    return new FormData();
+  });
+}
+
+/**
+ * The answer to a post that worked: back to `path` (303), with `notice`
+ * shown there once.
+ *
+ * @example
+ * ```ts
+ * return seeOtherWithNotice("/admin/peers", "Added https://a.example.");
+ * ```
+ */
+export function seeOtherWithNotice(path: string, notice: string): Response {
+  return new Response(null, {
+    status: 303,
+    headers: { Location: `${path}?${new URLSearchParams({ notice })}` },
+  });
+}
+
+/**
+ * What a refused admin post shows on its page: the message and reason of a
+ * 4xx {@linkcode HttpError}. Anything else is rethrown, to become a 5xx.
+ *
+ * @throws Whatever `error` is, when it is not a 4xx `HttpError`.
+ * @example
+ * ```ts
+ * const refused = formError(caught);
+ * return ctx.render({ error: refused }, { status: refused.status });
+ * ```
+ */
+export function formError(
+  error: unknown,
+): { message: string; reason: string; status: number } {
+  if (!(error instanceof HttpError) || error.status >= 500) throw error;
+  return { message: error.message, reason: error.reason, status: error.status };
 }

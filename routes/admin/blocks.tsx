@@ -1,13 +1,14 @@
+import { FormOutcome } from "../../components/form_outcome.tsx";
+import {
+  formError,
+  readAdminForm,
+  seeOtherWithNotice,
+} from "../../lib/app/admin_form.ts";
 import { EmptyState } from "../../components/empty_state.tsx";
 import { changeBlock, parseBlockChange } from "../../lib/app/admin_blocks.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
 import { type Block, MAX_BLOCK_NOTE } from "../../lib/store/blocks.ts";
-import {
-  Head,
-  HttpError,
-  type PageProps,
-  type RouteContext,
-} from "../../lib/web/mod.ts";
+import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
 
 interface Data {
   blocks: Block[];
@@ -18,10 +19,11 @@ interface Data {
   author: string;
 }
 
-/** Where a post may send the owner back to: a page of this instance. */
-function backTo(raw: string, notice: string): string {
-  const safe = /^\/authors\/[A-Za-z0-9_-]{43}$/.test(raw) ? raw : null;
-  return safe ?? `/admin/blocks?${new URLSearchParams({ notice })}`;
+/** Where a post goes back to: the author page it came from, or here. */
+function backTo(raw: string, notice: string): Response {
+  return /^\/authors\/[A-Za-z0-9_-]{43}$/.test(raw)
+    ? new Response(null, { status: 303, headers: { Location: raw } })
+    : seeOtherWithNotice("/admin/blocks", notice);
 }
 
 export const handler = {
@@ -39,7 +41,7 @@ export const handler = {
   /** Block or unblock; the middleware checked the admin. */
   async POST(ctx: RouteContext<AppState>) {
     const { instance } = ctx.state;
-    const form = await ctx.req.formData().catch(() => new FormData());
+    const form = await readAdminForm(ctx.req);
     const fields = Object.fromEntries(
       ["action", "kind", "subject", "note", "return"].map((name) => [
         name,
@@ -51,19 +53,16 @@ export const handler = {
         instance,
         parseBlockChange(fields),
       );
-      return new Response(null, {
-        status: 303,
-        headers: { Location: backTo(fields.return ?? "", notice) },
-      });
+      return backTo(fields.return ?? "", notice);
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status >= 500) throw error;
+      const refused = formError(error);
       return ctx.render(
         {
           blocks: instance.blocks.list(),
-          error: { message: error.message, reason: error.reason },
+          error: refused,
           author: fields.kind === "author" ? fields.subject ?? "" : "",
         } satisfies Data,
-        { status: error.status },
+        { status: refused.status },
       );
     }
   },
@@ -84,12 +83,7 @@ export default function AdminBlocksPage({ data }: PageProps<Data, AppState>) {
         everything again and fetches what was refused meanwhile.{" "}
         <a href="/admin">Back to admin</a>
       </p>
-      {data.notice && <p class="notice" role="status">{data.notice}</p>}
-      {data.error && (
-        <p class="form-error" role="alert" data-reason={data.error.reason}>
-          {data.error.message}
-        </p>
-      )}
+      <FormOutcome notice={data.notice} error={data.error} />
       {data.blocks.length === 0
         ? (
           <EmptyState title="Nothing blocked">

@@ -1,15 +1,16 @@
+import { FormOutcome } from "../../components/form_outcome.tsx";
+import {
+  formError,
+  readAdminForm,
+  seeOtherWithNotice,
+} from "../../lib/app/admin_form.ts";
 import {
   MAX_INSTANCE_DESCRIPTION,
   MAX_INSTANCE_NAME,
   saveInstanceProfile,
 } from "../../lib/app/instance_profile.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
-import {
-  Head,
-  HttpError,
-  type PageProps,
-  type RouteContext,
-} from "../../lib/web/mod.ts";
+import { Head, type PageProps, type RouteContext } from "../../lib/web/mod.ts";
 
 interface Data {
   name: string;
@@ -32,10 +33,7 @@ export const handler = {
   /** Saves the name and description; the middleware checked the owner. */
   async POST(ctx: RouteContext<AppState>) {
     const { instance } = ctx.state;
-    const form = await ctx.req.formData().catch((error) => {
-      if (error instanceof HttpError) throw error;
-      return new FormData();
-    });
+    const form = await readAdminForm(ctx.req);
     const fields = {
       name: String(form.get("name") ?? ""),
       description: String(form.get("description") ?? ""),
@@ -45,22 +43,17 @@ export const handler = {
       instance.name = saved.name ?? instance.config.name;
       instance.description = saved.description ?? "";
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status >= 500) throw error;
+      const refused = formError(error);
       return ctx.render(
         {
           ...dataOf(instance, {}),
           ...fields,
-          error: { message: error.message, reason: error.reason },
+          error: refused,
         },
-        { status: error.status },
+        { status: refused.status },
       );
     }
-    return new Response(null, {
-      status: 303,
-      headers: {
-        Location: `/admin?${new URLSearchParams({ notice: "Saved." })}`,
-      },
-    });
+    return seeOtherWithNotice("/admin", "Saved.");
   },
 };
 
@@ -109,12 +102,7 @@ export default function AdminPage({ data }: PageProps<Data, AppState>) {
           </li>
         </ul>
       </nav>
-      {data.notice && <p class="notice" role="status">{data.notice}</p>}
-      {data.error && (
-        <p class="form-error" role="alert" data-reason={data.error.reason}>
-          {data.error.message}
-        </p>
-      )}
+      <FormOutcome notice={data.notice} error={data.error} />
       <h2 id="profile-title">Name and description</h2>
       <form
         method="post"

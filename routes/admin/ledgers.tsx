@@ -1,3 +1,9 @@
+import { FormOutcome } from "../../components/form_outcome.tsx";
+import {
+  formError,
+  readAdminForm,
+  seeOtherWithNotice,
+} from "../../lib/app/admin_form.ts";
 import { EmptyState } from "../../components/empty_state.tsx";
 import { chooseLedger } from "../../lib/app/admin_ledgers.ts";
 import type { AppState } from "../../lib/instance/mod.ts";
@@ -36,7 +42,7 @@ export const handler = {
   /** Honour (by id or genesis) or stop honouring; the middleware checked the admin. */
   async POST(ctx: RouteContext<AppState>) {
     const { ledgers } = ctx.state.instance;
-    const form = await ctx.req.formData().catch(() => new FormData());
+    const form = await readAdminForm(ctx.req);
     const action = String(form.get("action") ?? "");
     const fields = {
       ledger: String(form.get("ledger") ?? ""),
@@ -59,21 +65,16 @@ export const handler = {
         : summary.running
         ? `Now honouring ${name}.`
         : `Now honouring ${name}; waiting for its genesis from peers.`;
-      return new Response(null, {
-        status: 303,
-        headers: {
-          Location: `/admin/ledgers?${new URLSearchParams({ notice })}`,
-        },
-      });
+      return seeOtherWithNotice("/admin/ledgers", notice);
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status >= 500) throw error;
+      const refused = formError(error);
       return ctx.render(
         {
           ledgers: await ledgers.list(),
-          error: { message: error.message, reason: error.reason },
+          error: refused,
           form: action === "honour" ? fields : EMPTY_FORM,
         } satisfies Data,
-        { status: error.status },
+        { status: refused.status },
       );
     }
   },
@@ -100,12 +101,7 @@ export default function AdminLedgersPage(
         folder and win over the <code>--ledgers</code> and{" "}
         <code>--genesis</code> options.
       </p>
-      {data.notice && <p class="notice" role="status">{data.notice}</p>}
-      {data.error && (
-        <p class="form-error" role="alert" data-reason={data.error.reason}>
-          {data.error.message}
-        </p>
-      )}
+      <FormOutcome notice={data.notice} error={data.error} />
       {data.ledgers.length === 0
         ? (
           <EmptyState title="No ledgers known">

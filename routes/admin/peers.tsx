@@ -1,3 +1,9 @@
+import { FormOutcome } from "../../components/form_outcome.tsx";
+import {
+  formError,
+  readAdminForm,
+  seeOtherWithNotice,
+} from "../../lib/app/admin_form.ts";
 import { TimeAgo } from "../../components/time_ago.tsx";
 import { EmptyState } from "../../components/empty_state.tsx";
 import {
@@ -50,10 +56,7 @@ export const handler = {
   /** Adds or removes an outgoing peer; the middleware checked the owner. */
   async POST(ctx: RouteContext<AppState>) {
     const { instance } = ctx.state;
-    const form = await ctx.req.formData().catch((error) => {
-      if (error instanceof HttpError) throw error;
-      return new FormData();
-    });
+    const form = await readAdminForm(ctx.req);
     const action = String(form.get("action") ?? "");
     const origin = String(form.get("origin") ?? "");
     try {
@@ -70,20 +73,15 @@ export const handler = {
         : done.source === "config"
         ? `Removed ${done.origin} until the next start (it is in the configuration).`
         : `Removed ${done.origin}.`;
-      return new Response(null, {
-        status: 303,
-        headers: {
-          Location: `/admin/peers?${new URLSearchParams({ notice })}`,
-        },
-      });
+      return seeOtherWithNotice("/admin/peers", notice);
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status >= 500) throw error;
+      const refused = formError(error);
       return ctx.render(
         await dataOf(instance, {
-          error: { message: error.message, reason: error.reason },
+          error: refused,
           origin: action === "add" ? origin : "",
         }),
-        { status: error.status },
+        { status: refused.status },
       );
     }
   },
@@ -106,12 +104,7 @@ export default function AdminPeersPage({ data }: PageProps<Data, AppState>) {
         every start. Removing a configured peer lasts until the next start:
         remove it from the configuration to drop it for good.
       </p>
-      {data.notice && <p class="notice" role="status">{data.notice}</p>}
-      {data.error && (
-        <p class="form-error" role="alert" data-reason={data.error.reason}>
-          {data.error.message}
-        </p>
-      )}
+      <FormOutcome notice={data.notice} error={data.error} />
       {data.peers.length === 0
         ? (
           <EmptyState title="No peers yet">
