@@ -1,4 +1,4 @@
-import { TimeAgo } from "../components/time_ago.tsx";
+import { ConnectionCells, rejectedByText } from "../components/peer_cells.tsx";
 import { EmptyState } from "../components/empty_state.tsx";
 import type { AppState } from "../lib/instance/mod.ts";
 import type { PeerStatus } from "../lib/replication/mod.ts";
@@ -72,19 +72,15 @@ function PeerTable({ peers, now }: { peers: PeerStatus[]; now: number }) {
                 <span class="peer-url">{peer.url}</span>{" "}
                 <span class="muted">({peer.direction})</span>
               </th>
-              <td>
-                <span class={peer.connected ? "status-ok" : "status-off"}>
-                  {peer.connected ? "connected" : "disconnected"}
-                </span>
-              </td>
-              <td>
-                {peer.lastSeen === null
-                  ? "never"
-                  : <TimeAgo time={peer.lastSeen} now={now} />}
-              </td>
+              <ConnectionCells peer={peer} now={now} />
               <td class="number">{peer.recordsIn}</td>
               <td class="number">{peer.recordsOut}</td>
-              <td class="number" title={reasons(peer)}>{peer.rejected}</td>
+              <td
+                class="number"
+                title={rejectedByText(peer) || "nothing rejected"}
+              >
+                {peer.rejected}
+              </td>
               <td class="number">{peer.lag}</td>
             </tr>
           ))}
@@ -92,11 +88,4 @@ function PeerTable({ peers, now }: { peers: PeerStatus[]; now: number }) {
       </table>
     </div>
   );
-}
-
-function reasons(peer: PeerStatus): string {
-  const parts = Object.entries(peer.rejectedBy).map(([reason, count]) =>
-    `${reason}: ${count}`
-  );
-  return parts.length ? parts.join(", ") : "nothing rejected";
 }

@@ -4,7 +4,10 @@ import {
   readAdminForm,
   seeOtherWithNotice,
 } from "../../lib/app/admin_form.ts";
-import { TimeAgo } from "../../components/time_ago.tsx";
+import {
+  ConnectionCells,
+  rejectedByText,
+} from "../../components/peer_cells.tsx";
 import { EmptyState } from "../../components/empty_state.tsx";
 import {
   choosePeer,
@@ -174,7 +177,7 @@ function PeerRow(
   props: { peer: PeerStatus; now: number; choice?: PeerChoice },
 ) {
   const { peer, now, choice } = props;
-  const reasons = Object.entries(peer.rejectedBy);
+  const reasons = rejectedByText(peer);
   return (
     <tr id={`peer-${peer.url}`}>
       <th scope="row">
@@ -186,30 +189,13 @@ function PeerRow(
             : ""})
         </span>
       </th>
-      <td>
-        <span class={peer.connected ? "status-ok" : "status-off"}>
-          {peer.connected ? "connected" : "disconnected"}
-        </span>
-      </td>
-      <td>
-        {peer.lastSeen === null
-          ? "never"
-          : <TimeAgo time={peer.lastSeen} now={now} />}
-      </td>
+      <ConnectionCells peer={peer} now={now} />
       <td class="number">{peer.lag}</td>
       <td class="number">{peer.recordsIn}</td>
       <td class="number">{peer.recordsOut}</td>
       <td>
         {peer.rejected}
-        {reasons.length > 0 && (
-          <span class="muted">
-            {` (${
-              reasons.map(([reason, count]) => `${reason}: ${count}`).join(
-                ", ",
-              )
-            })`}
-          </span>
-        )}
+        {reasons && <span class="muted">{` (${reasons})`}</span>}
       </td>
       <td class="number">{peer.cutOffs}</td>
       <td>
